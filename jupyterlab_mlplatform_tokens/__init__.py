@@ -1,0 +1,38 @@
+"""JupyterLab extension for VK Cloud ML Platform access and registration tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+try:
+    from ._version import __version__
+except ImportError:  # pragma: no cover - only without a build
+    import warnings
+
+    warnings.warn(
+        "Importing 'jupyterlab_mlplatform_tokens' outside a proper installation.",
+        stacklevel=2,
+    )
+    __version__ = "dev"
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    return [{"src": "labextension", "dest": "jupyterlab-mlplatform-tokens"}]
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    return [{"module": "jupyterlab_mlplatform_tokens"}]
+
+
+def _load_jupyter_server_extension(server_app: Any) -> None:
+    """Register the extension's handlers with the running Jupyter server."""
+    from .config import MLPlatformTokens
+    from .handlers import setup_handlers
+
+    config = MLPlatformTokens(parent=server_app)
+    setup_handlers(server_app.web_app, config)
+    server_app.log.info(
+        "jupyterlab_mlplatform_tokens %s loaded (upstream API %s)",
+        __version__,
+        "configured" if config.resolved_api_url() else "not configured",
+    )

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Build the production bundle and the wheel, install the wheel into a clean
+# virtual environment, and check - with no Node.js on PATH - that JupyterLab
+# lists the frontend extension as enabled and OK and the server part as
+# enabled.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+npm run -s build:prod
+rm -rf dist
+python -m pip wheel --disable-pip-version-check -q --no-deps --no-build-isolation -w dist .
+WHEEL="$(ls dist/jupyterlab_mlplatform_tokens-*.whl)"
+echo "built $(basename "$WHEEL")"
+if unzip -l "$WHEEL" | grep -qE '\.venv|node_modules|/tests/'; then
+  die "the wheel carries files it should not"
+fi
+
+CLEAN="$(mktemp -d)/venv"
+python3 -m venv "$CLEAN"
+"$CLEAN/bin/python" -m pip install --disable-pip-version-check -q "$WHEEL" "jupyterlab==4.6.6"
+
+# Only the clean environment on PATH: no node, no npm.
+NO_NODE_PATH="$CLEAN/bin"
+if PATH="$NO_NODE_PATH" "$CLEAN/bin/python" -c 'import shutil, sys; sys.exit(shutil.which("node") is None)'; then
+  die "node is reachable from the clean environment"
+fi
+labext="$(PATH="$NO_NODE_PATH" "$CLEAN/bin/jupyter" labextension list 2>&1)"
+serverext="$(PATH="$NO_NODE_PATH" "$CLEAN/bin/jupyter" server extension list 2>&1)"
+echo "$labext" | grep -i mlplatform
+echo "$serverext" | grep -i mlplatform
+echo "$labext" | grep -qE 'jupyterlab-mlplatform-tokens v[0-9.]+ .*enabled.*OK' ||
+  die "the frontend extension is not listed as enabled and OK"
+echo "$serverext" | grep -qE 'jupyterlab_mlplatform_tokens .*enabled' ||
+  die "the server extension is not listed as enabled"
+echo "$serverext" | grep -A1 'jupyterlab_mlplatform_tokens' | grep -qi 'OK' ||
+  die "the server extension did not import cleanly"
+printf 'gzipped static JS: %s bytes\n' "$(cat jupyterlab_mlplatform_tokens/labextension/static/*.js | gzip -9 | wc -c)"
+rm -rf "$(dirname "$CLEAN")"
+echo "wheel check passed"

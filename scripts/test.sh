@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, then lint, jest, pytest,
+# the production build, the wheel check, and the Galata UI tests (at the
+# root URL and under a JupyterHub-like base URL). Prints the counts.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+START=$(date +%s)
+REPORT="$ROOT/.run/test-report"
+mkdir -p "$ROOT/.run"
+: >"$REPORT"
+step_start=0
+step() {
+  step_start=$(date +%s)
+  log "$*"
+}
+record() {
+  # record NAME PASSED FAILED
+  printf '%s: %s passed, %s failed (%ss)\n' "$1" "$2" "$3" "$(($(date +%s) - step_start))" >>"$REPORT"
+}
+
+if ! command -v chromium >/dev/null && [ ! -x "${MLP_CHROMIUM:-/usr/bin/chromium}" ]; then
+  step "Installing Chromium from Debian"
+  if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+step "Setting up"
+"$ROOT/scripts/setup.sh"
+(cd ui-tests && { [ -d node_modules ] && [ ! package-lock.json -nt node_modules/.package-lock.json ]; } || npm ci --no-audit --no-fund)
+
+step "Lint"
+npm run -s lint:check
+npm run -s gen:api:check
+ruff check .
+ruff format --check .
+(cd ui-tests && npx tsc -p tsconfig.json)
+
+step "jest"
+npx jest --ci 2>&1 | tee "$ROOT/.run/jest.log"
+counts=$(grep -E '^Tests:' "$ROOT/.run/jest.log" | tail -1)
+record jest "$(sed -n 's/.* \([0-9]\+\) passed.*/\1/p' <<<"$counts")" "$(sed -n 's/.* \([0-9]\+\) failed.*/\1/p' <<<"$counts" | grep . || echo 0)"
+
+step "pytest"
+python -m pytest -q -p no:cacheprovider 2>&1 | tee "$ROOT/.run/pytest.log"
+counts=$(tail -1 "$ROOT/.run/pytest.log")
+record pytest "$(sed -n 's/.*\b\([0-9]\+\) passed.*/\1/p' <<<"$counts")" "$(sed -n 's/.*\b\([0-9]\+\) failed.*/\1/p' <<<"$counts" | grep . || echo 0)"
+
+step "Production build and wheel check"
+"$ROOT/scripts/check-wheel.sh"
+
+for base_url in / /user/alice/; do
+  step "Galata UI tests at base URL $base_url"
+  (cd ui-tests && MLP_BASE_URL="$base_url" npx playwright test) 2>&1 | tee "$ROOT/.run/galata.log"
+  passed=$(sed -n 's/^ *\([0-9]\+\) passed.*/\1/p' "$ROOT/.run/galata.log" | tail -1)
+  failed=$(sed -n 's/^ *\([0-9]\+\) failed.*/\1/p' "$ROOT/.run/galata.log" | tail -1)
+  record "galata($base_url)" "${passed:-0}" "${failed:-0}"
+done
+
+log "Summary ($(($(date +%s) - START)) s in all)"
+cat "$REPORT"
+awk '{p += $2; f += $4} END {printf "total: %d passed, %d failed\n", p, f}' "$REPORT"

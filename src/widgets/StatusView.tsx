@@ -1,0 +1,112 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { StatusModel, StatusState } from '../server/status';
+
+/**
+ * Properties of the server status section.
+ */
+interface IStatusSectionProps {
+  readonly state: StatusState;
+  readonly trans: TranslationBundle;
+  readonly onRetry: () => void;
+}
+
+/**
+ * The server status section: loading, error, ready, or the "no API URL"
+ * empty state with the next step.
+ */
+export function StatusSection(props: IStatusSectionProps): JSX.Element {
+  const { state, trans, onRetry } = props;
+  switch (state.kind) {
+    case 'loading':
+      return (
+        <p className="jp-mlpTokens-muted" role="status">
+          {trans.__('Checking the server extension…')}
+        </p>
+      );
+    case 'error':
+      return (
+        <div className="jp-mlpTokens-error" role="alert">
+          <p>
+            {trans.__(
+              'The server part of the extension did not answer: %1',
+              state.message
+            )}
+          </p>
+          <p>
+            {trans.__(
+              'Check that jupyterlab_mlplatform_tokens is installed and enabled on the server ("jupyter server extension list"), then try again.'
+            )}
+          </p>
+          <button className="jp-mlpTokens-button" onClick={onRetry}>
+            {trans.__('Try again')}
+          </button>
+        </div>
+      );
+    case 'ready':
+      return (
+        <div className="jp-mlpTokens-status">
+          <dl className="jp-mlpTokens-facts">
+            <dt>{trans.__('Server extension')}</dt>
+            <dd>{state.status.version}</dd>
+            <dt>{trans.__('ML Platform API')}</dt>
+            <dd>
+              {state.status.api_configured
+                ? state.status.api_url
+                : trans.__('not configured')}
+            </dd>
+          </dl>
+          {!state.status.api_configured && (
+            <div className="jp-mlpTokens-empty" role="note">
+              <p className="jp-mlpTokens-emptyTitle">
+                {trans.__('No ML Platform API URL is set on this server')}
+              </p>
+              <p>
+                {trans.__(
+                  'Tokens are checked against the ML Platform API. Ask your JupyterHub administrator to set c.MLPlatformTokens.api_url, or set the MLPLATFORM_API_URL environment variable before starting JupyterLab, then reload this page.'
+                )}
+              </p>
+            </div>
+          )}
+        </div>
+      );
+  }
+}
+
+/**
+ * The panel body: a view of the status model.
+ */
+export class StatusView extends ReactWidget {
+  constructor(options: StatusView.IOptions) {
+    super();
+    this._model = options.model;
+    this._trans = options.trans;
+    this.addClass('jp-mlpTokens-body');
+  }
+
+  protected render(): JSX.Element {
+    return (
+      <UseSignal signal={this._model.stateChanged}>
+        {() => (
+          <StatusSection
+            state={this._model.state}
+            trans={this._trans}
+            onRetry={() => void this._model.refresh()}
+          />
+        )}
+      </UseSignal>
+    );
+  }
+
+  private _model: StatusModel;
+  private _trans: TranslationBundle;
+}
+
+export namespace StatusView {
+  export interface IOptions {
+    model: StatusModel;
+    trans: TranslationBundle;
+  }
+}

@@ -1,0 +1,17 @@
+"""Jupyter server configuration for the Galata UI tests.
+
+Never use it in production: it removes the server's security protections.
+"""
+
+import os
+
+from jupyterlab.galata import configure_jupyter_server
+
+configure_jupyter_server(c)  # noqa: F821
+
+c.ServerApp.ip = "127.0.0.1"  # noqa: F821
+c.ServerApp.allow_root = True  # noqa: F821
+# Galata prepares each test's folder through the REST API from Node, without
+# an XSRF cookie, so it keeps XSRF checks off; the extension's own XSRF
+# handling is tested in pytest.
+c.ServerApp.log_level = os.environ.get("MLP_UI_LOG_LEVEL", "WARN")  # noqa: F821

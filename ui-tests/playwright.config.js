@@ -1,0 +1,51 @@
+/**
+ * Galata configuration: Debian's Chromium against a real JupyterLab server.
+ *
+ * MLP_BASE_URL sets the server's base URL ('/' or a JupyterHub-like prefix
+ * such as '/user/alice/'); MLP_UI_PORT its port.
+ */
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+const port = process.env.MLP_UI_PORT || '8890';
+const baseUrl = process.env.MLP_BASE_URL || '/';
+const origin = `http://127.0.0.1:${port}`;
+const chromium = process.env.MLP_CHROMIUM || '/usr/bin/chromium';
+
+module.exports = {
+  ...baseConfig,
+  testDir: './tests',
+  reporter: [['list'], ['html', { open: 'never' }]],
+  retries: process.env.CI ? 1 : 0,
+  workers: 1,
+  // One set of snapshots whatever the base URL.
+  snapshotPathTemplate: '{testDir}/{testFileName}-snapshots/{arg}{ext}',
+  expect: {
+    toMatchSnapshot: { maxDiffPixelRatio: 0.01 }
+  },
+  use: {
+    ...baseConfig.use,
+    baseURL: `${origin}${baseUrl.replace(/\/$/, '')}`,
+    trace: 'retain-on-failure',
+    video: 'off',
+    launchOptions: {
+      executablePath: chromium,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic'
+      ]
+    }
+  },
+  webServer: {
+    command: `jupyter lab --config jupyter_server_test_config.py --ServerApp.port=${port} --ServerApp.base_url=${baseUrl}`,
+    url: `${origin}${baseUrl}lab`,
+    timeout: 120 * 1000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe'
+  }
+};

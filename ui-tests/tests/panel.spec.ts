@@ -1,0 +1,77 @@
+import { expect, test } from './fixtures';
+import { Page } from '@playwright/test';
+
+const PANEL = '#jp-mlpTokens-panel';
+
+/**
+ * Open the panel the way a user does: through the command palette.
+ */
+async function openFromPalette(page: Page): Promise<void> {
+  await page.keyboard.press('Control+Shift+C');
+  const search = page.locator('#modal-command-palette input');
+  // The palette matches the category and the label together, so this query
+  // only finds the command in the "ML Platform" category.
+  await search.fill('ML Platform Open Tokens Panel');
+  const items = page.locator('#modal-command-palette .lm-CommandPalette-item');
+  await expect(items.first()).toHaveText(/Open Tokens Panel/);
+  await search.press('Enter');
+}
+
+test.describe('ML Platform Tokens panel', () => {
+  test('activates without console errors', async ({ page }) => {
+    const errors: string[] = [];
+    page.on('console', message => {
+      if (message.type() === 'error') {
+        errors.push(message.text());
+      }
+    });
+    page.on('pageerror', error => errors.push(error.message));
+    await page.goto();
+    await page.waitForSelector(PANEL, { state: 'attached' });
+    const activated = await page.evaluate(() =>
+      window.jupyterapp.isPluginActivated('jupyterlab-mlplatform-tokens:plugin')
+    );
+    expect(activated).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  test('the palette command opens the panel with the server status', async ({
+    page
+  }) => {
+    const panel = page.locator(PANEL);
+    await expect(panel).toBeHidden();
+    await openFromPalette(page);
+    await expect(panel).toBeVisible();
+    await expect(panel).toHaveAttribute('role', 'region');
+    await expect(panel).toHaveAttribute('aria-label', 'ML Platform Tokens');
+    await expect(panel.locator('.jp-mlpTokens-facts')).toContainText(
+      'Server extension'
+    );
+    await expect(panel.locator('.jp-mlpTokens-empty')).toContainText(
+      'No ML Platform API URL is set on this server'
+    );
+  });
+
+  test('the sidebar tab with the key icon opens the panel', async ({
+    page
+  }) => {
+    const tab = page.locator(
+      '.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="jp-mlpTokens-panel"]'
+    );
+    await expect(tab).toHaveAttribute('title', 'ML Platform Tokens');
+    await tab.click();
+    await expect(page.locator(PANEL)).toBeVisible();
+  });
+
+  test('looks right in the light and the dark theme', async ({ page }) => {
+    await openFromPalette(page);
+    const panel = page.locator(PANEL);
+    await expect(panel.locator('.jp-mlpTokens-facts')).toBeVisible();
+    expect.soft(await panel.screenshot()).toMatchSnapshot('panel-light.png');
+
+    await page.theme.setDarkTheme();
+    await openFromPalette(page);
+    await expect(panel.locator('.jp-mlpTokens-facts')).toBeVisible();
+    expect(await panel.screenshot()).toMatchSnapshot('panel-dark.png');
+  });
+});
