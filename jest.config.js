@@ -34,6 +34,8 @@ module.exports = {
   coverageReporters: ['text-summary'],
   testRegex: '/test/.*\\.test\\.tsx?$',
   testPathIgnorePatterns: ['/lib/', '/node_modules/', '/ui-tests/'],
+  // Only our sources: keeps jest away from .venv and the built labextension.
+  roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/emulator'],
   modulePathIgnorePatterns: [
     '<rootDir>/jupyterlab_mlplatform_tokens/labextension'
   ],
