@@ -45,7 +45,8 @@ module.exports = {
     url: `${origin}${baseUrl}lab`,
     timeout: 120 * 1000,
     reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe'
+    // The server log is noise unless a failure is being looked into.
+    stdout: 'ignore',
+    stderr: process.env.MLP_UI_VERBOSE ? 'pipe' : 'ignore'
   }
 };
