@@ -27,10 +27,11 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 def _load_jupyter_server_extension(server_app: Any) -> None:
     """Register the extension's handlers with the running Jupyter server."""
     from .config import MLPlatformTokens
+    from .extension import build_context
     from .handlers import setup_handlers
 
     config = MLPlatformTokens(parent=server_app)
-    setup_handlers(server_app.web_app, config)
+    setup_handlers(server_app.web_app, build_context(server_app, config))
     server_app.log.info(
         "jupyterlab_mlplatform_tokens %s loaded (upstream API %s)",
         __version__,

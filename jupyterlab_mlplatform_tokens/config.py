@@ -3,12 +3,59 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from traitlets import Unicode
+from jupyter_core.paths import jupyter_data_dir
+from traitlets import Bool, Float, List, TraitError, Unicode, validate
 from traitlets.config import Configurable
 
 API_URL_ENV = "MLPLATFORM_API_URL"
+
+#: The folder under the Jupyter data directory that holds the default vault.
+VAULT_FOLDER = "mlplatform_tokens"
+
+#: The default vault file name.
+VAULT_FILE = "vault.json"
+
+#: Names the process and its kernels depend on; never overwritten with a token.
+RESERVED_ENV_NAMES = frozenset(
+    {
+        "PATH",
+        "HOME",
+        "USER",
+        "LOGNAME",
+        "SHELL",
+        "PWD",
+        "TERM",
+        "LANG",
+        "TMPDIR",
+        "LD_PRELOAD",
+        "LD_LIBRARY_PATH",
+        "PYTHONPATH",
+        "PYTHONHOME",
+        "PYTHONSTARTUP",
+        API_URL_ENV,
+    }
+)
+_RESERVED_PREFIXES = ("JUPYTER", "JPY_", "LC_")
+
+#: Environment variable names must look like this (POSIX portable names).
+_ENV_NAME_FIRST = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"
+_ENV_NAME_REST = _ENV_NAME_FIRST + "0123456789"
+
+
+def is_env_name(name: object) -> bool:
+    """Whether ``name`` can hold the token: a portable name such as ``MLP_REFRESH_TOKEN``
+    that the server, its kernels and terminals do not depend on."""
+    return (
+        isinstance(name, str)
+        and 0 < len(name) <= 128
+        and name[0] in _ENV_NAME_FIRST
+        and all(char in _ENV_NAME_REST for char in name)
+        and name.upper() not in RESERVED_ENV_NAMES
+        and not name.upper().startswith(_RESERVED_PREFIXES)
+    )
 
 
 class MLPlatformTokens(Configurable):
@@ -27,6 +74,65 @@ class MLPlatformTokens(Configurable):
         ),
     )
 
+    env_names = List(
+        Unicode(),
+        default_value=["MLP_REFRESH_TOKEN"],
+        config=True,
+        help=(
+            "Environment variables that hold the active access token's value in the server "
+            "process, in new kernels and terminals, and in restarted kernels. Add e.g. "
+            "REFRESH_TOKEN for code that reads that name."
+        ),
+    )
+
+    vault_path = Unicode(
+        "",
+        config=True,
+        help=(
+            "The file that keeps the saved tokens (owner-only, 0600, in a 0700 folder). "
+            f"When empty: <Jupyter data dir>/{VAULT_FOLDER}/{VAULT_FILE}."
+        ),
+    )
+
+    redact_on_save = Bool(
+        True,
+        config=True,
+        help=(
+            "Replace the values of saved tokens found in notebooks and text files with "
+            "'[MLP token redacted]' before they are written to disk."
+        ),
+    )
+
+    upstream_timeout = Float(
+        10.0,
+        config=True,
+        help=(
+            "Seconds the upstream pipe waits for the ML Platform API before it answers 504. "
+            "Keep it below the browser client's own timeout (15 s)."
+        ),
+    )
+
+    @validate("env_names")
+    def _check_env_names(self, proposal: dict) -> list[str]:
+        names = list(proposal["value"])
+        bad = [name for name in names if not is_env_name(name)]
+        if bad:
+            raise TraitError(
+                f"env_names: {bad[0]!r} is not a usable environment variable name "
+                "(letters, digits and _, not starting with a digit, and not one the "
+                "server relies on such as PATH, HOME or JUPYTER_*)"
+            )
+        if not names:
+            raise TraitError("env_names needs at least one name")
+        return list(dict.fromkeys(names))
+
+    @validate("upstream_timeout")
+    def _check_timeout(self, proposal: dict) -> float:
+        value = float(proposal["value"])
+        if not 0 < value <= 300:
+            raise TraitError("upstream_timeout must be more than 0 and at most 300 seconds")
+        return value
+
     def resolved_api_url(self) -> str:
         """The configured API base URL without a trailing slash, or '' when none is set."""
         url = (self.api_url or os.environ.get(API_URL_ENV, "")).strip()
@@ -42,3 +148,18 @@ class MLPlatformTokens(Configurable):
         if parts.port:
             host = f"{host}:{parts.port}"
         return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+    def resolved_vault_path(self) -> Path:
+        """Where the vault file lives (absolute; ``~`` expanded)."""
+        if self.vault_path.strip():
+            return Path(self.vault_path.strip()).expanduser().absolute()
+        return default_vault_path()
+
+    def uses_default_vault_path(self) -> bool:
+        """Whether the vault lives at its default place (so its folder is ours alone)."""
+        return not self.vault_path.strip()
+
+
+def default_vault_path() -> Path:
+    """``<Jupyter data dir>/mlplatform_tokens/vault.json``."""
+    return Path(jupyter_data_dir()).absolute() / VAULT_FOLDER / VAULT_FILE

@@ -1,7 +1,15 @@
-"""HTTP handlers of the server extension: validate, delegate, answer JSON."""
+"""HTTP handlers of the server extension: validate, delegate, answer JSON.
+
+Every handler requires Jupyter's authentication (``@tornado.web.authenticated``);
+``APIHandler.prepare`` checks XSRF on every POST, PATCH and DELETE. Errors are
+``{"message": "<one sentence>"}`` with the matching status (the upstream pipe
+answers in the ML Platform API's error shape instead, see ``upstream.py``).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 from typing import Any
 
@@ -10,21 +18,74 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
 from . import __version__
-from .config import MLPlatformTokens
+from . import validate as check
+from .extension import Context
+from .records import RecordNotFound, TokenMetadata, VaultError
+from .upstream import AUTH_HEADER, PipeRequest, PipeResponse
 
 NAMESPACE = "mlplatform-tokens"
 
+#: Where the extension's parts are kept in the tornado application's settings.
+SETTINGS_KEY = "mlplatform_tokens"
+
+_ADD_FIELDS = ("value", "label", "name", "role", "issuer", "expires_at", "activate")
+_METADATA_FIELDS = ("name", "role", "issuer", "expires_at")
+_INVITATION_FIELDS = ("name", "role", "expires_at", "refresh_ttl")
+
 
 class BaseHandler(APIHandler):
-    """Common ground of every handler: the extension's configuration."""
+    """Common ground of every handler: the extension's parts, JSON answers, no caching."""
 
-    def initialize(self, config: MLPlatformTokens) -> None:
-        self.mlp_config = config
+    def initialize(self, context: Context) -> None:
+        self.context = context
+        self.mlp_config = context.config
+
+    def set_default_headers(self) -> None:
+        super().set_default_headers()
+        self.set_header("Cache-Control", "no-store")
 
     def write_json(self, payload: dict[str, Any], status: int = 200) -> None:
         self.set_status(status)
-        self.set_header("Content-Type", "application/json; charset=UTF-8")
-        self.finish(json.dumps(payload))
+        self.finish(json.dumps(payload), set_content_type="application/json; charset=UTF-8")
+
+    def fail(self, status: int, message: str) -> None:
+        self.write_json({"message": message}, status)
+
+    def body(self, fields: tuple[str, ...]) -> dict[str, Any]:
+        return check.json_object(self.request.body, fields)
+
+    def write_state(self) -> None:
+        self.write_json(self.context.service.state().public())
+
+
+def _answers_errors(method: Any) -> Any:
+    """Turn InputError into 400 and VaultError into its status, each with its sentence."""
+
+    @functools.wraps(method)
+    def wrapper(self: BaseHandler, *args: Any, **kwargs: Any) -> None:
+        try:
+            method(self, *args, **kwargs)
+        except check.InputError as error:
+            self.fail(400, str(error))
+        except VaultError as error:
+            self.fail(error.status, str(error))
+
+    return wrapper
+
+
+def _metadata(data: dict[str, Any]) -> TokenMetadata:
+    return TokenMetadata(
+        name=check.text(check.required(data, "name"), "name"),
+        role=check.role(check.required(data, "role")),
+        issuer=check.text(check.required(data, "issuer"), "issuer", allow_empty=True),
+        expires_at=check.timestamp(check.required(data, "expires_at"), "expires_at", nullable=True),
+    )
+
+
+def _record_id(value: str) -> str:
+    if not check.is_record_id(value):
+        raise RecordNotFound("No saved token has this id; it may have been removed.")
+    return value
 
 
 class StatusHandler(BaseHandler):
@@ -32,20 +93,271 @@ class StatusHandler(BaseHandler):
 
     @tornado.web.authenticated
     def get(self) -> None:
+        config = self.mlp_config
+        try:
+            self.context.service.state()
+            error = None
+        except VaultError as failure:
+            error = str(failure)
+        problem = self.context.service.vault.path_problem
         self.write_json(
             {
                 "version": __version__,
-                "api_configured": bool(self.mlp_config.resolved_api_url()),
-                "api_url": self.mlp_config.api_origin(),
+                "api_configured": bool(config.resolved_api_url()),
+                "api_url": config.api_origin(),
+                "env_names": list(config.env_names),
+                "redact_on_save": config.redact_on_save,
+                "vault": {
+                    "path": str(self.context.service.vault.path),
+                    "path_problem": problem.to_json() if problem else None,
+                    "error": error,
+                },
             }
         )
 
 
-def setup_handlers(web_app: Any, config: MLPlatformTokens) -> None:
+class TokensHandler(BaseHandler):
+    """``GET /tokens`` lists saved tokens (no values); ``POST /tokens`` saves one."""
+
+    @tornado.web.authenticated
+    @_answers_errors
+    def get(self) -> None:
+        self.write_state()
+
+    @tornado.web.authenticated
+    @_answers_errors
+    def post(self) -> None:
+        data = self.body(_ADD_FIELDS)
+        value = check.token_value(check.required(data, "value"))
+        metadata = _metadata(data)
+        label = data.get("label")
+        label = check.label(label) if label is not None else check.label(metadata.name[:100])
+        activate = check.boolean(data.get("activate", False), "activate")
+        added = self.context.service.add(value, label, metadata, activate=activate)
+        state = self.context.service.state()
+        message = (
+            "The token was saved."
+            if added.created
+            else f"This token is already saved as '{added.record.label}'."
+        )
+        self.write_json(
+            {
+                "token": added.record.public(active=state.active_id == added.record.id),
+                "created": added.created,
+                "active_id": state.active_id,
+                "message": message,
+            },
+            201 if added.created else 200,
+        )
+
+
+class TokenHandler(BaseHandler):
+    """``PATCH /tokens/<id>`` renames; ``DELETE /tokens/<id>`` removes."""
+
+    @tornado.web.authenticated
+    @_answers_errors
+    def patch(self, record_id: str) -> None:
+        record_id = _record_id(record_id)
+        data = self.body(("label",))
+        label = check.label(check.required(data, "label"))
+        record = self.context.service.rename(record_id, label)
+        state = self.context.service.state()
+        self.write_json({"token": record.public(active=state.active_id == record.id)})
+
+    @tornado.web.authenticated
+    @_answers_errors
+    def delete(self, record_id: str) -> None:
+        self.context.service.remove(_record_id(record_id))
+        self.write_state()
+
+
+class VerifiedHandler(BaseHandler):
+    """``POST /tokens/<id>/verified``: store what a fresh who-am-i said."""
+
+    @tornado.web.authenticated
+    @_answers_errors
+    def post(self, record_id: str) -> None:
+        record_id = _record_id(record_id)
+        metadata = _metadata(self.body(_METADATA_FIELDS))
+        record = self.context.service.verified(record_id, metadata)
+        state = self.context.service.state()
+        self.write_json({"token": record.public(active=state.active_id == record.id)})
+
+
+class ActivateHandler(BaseHandler):
+    """``POST /tokens/<id>/activate``: make this token the active one."""
+
+    @tornado.web.authenticated
+    @_answers_errors
+    def post(self, record_id: str) -> None:
+        self._no_body()
+        self.context.service.activate(_record_id(record_id))
+        self.write_state()
+
+    def _no_body(self) -> None:
+        if self.request.body.strip() not in (b"", b"{}", b"null"):
+            raise check.InputError("This request takes no body.")
+
+
+class DeactivateHandler(ActivateHandler):
+    """``POST /tokens/deactivate``: no token is active any more."""
+
+    @tornado.web.authenticated
+    @_answers_errors
+    def post(self) -> None:  # type: ignore[override]
+        self._no_body()
+        self.context.service.activate(None)
+        self.write_state()
+
+
+class ValueHandler(BaseHandler):
+    """``GET /tokens/<id>/value``: one token's value, for the typed client and the copy button."""
+
+    @tornado.web.authenticated
+    @_answers_errors
+    def get(self, record_id: str) -> None:
+        value = self.context.service.value(_record_id(record_id))
+        self.write_json({"id": record_id, "value": value})
+
+
+class InvitationsHandler(BaseHandler):
+    """``GET /invitations`` lists notes of handed-out registration tokens; ``POST`` adds one."""
+
+    @tornado.web.authenticated
+    @_answers_errors
+    def get(self) -> None:
+        state = self.context.service.state()
+        self.write_json({"invitations": [item.to_json() for item in state.invitations]})
+
+    @tornado.web.authenticated
+    @_answers_errors
+    def post(self) -> None:
+        data = self.body(_INVITATION_FIELDS)
+        refresh_ttl = data.get("refresh_ttl")
+        invitation = self.context.service.add_invitation(
+            name=check.text(check.required(data, "name"), "name"),
+            role=check.role(check.required(data, "role")),
+            expires_at=str(
+                check.timestamp(check.required(data, "expires_at"), "expires_at", nullable=False)
+            ),
+            refresh_ttl=None if refresh_ttl is None else check.ttl(refresh_ttl, "refresh_ttl"),
+        )
+        self.write_json({"invitation": invitation.to_json()}, 201)
+
+
+class InvitationHandler(BaseHandler):
+    """``DELETE /invitations/<id>``: forget a note."""
+
+    @tornado.web.authenticated
+    @_answers_errors
+    def delete(self, invitation_id: str) -> None:
+        if not check.is_record_id(invitation_id):
+            self.fail(404, "No invitation note has this id; it may have been removed.")
+            return
+        self.context.service.remove_invitation(invitation_id)
+        self.set_status(204)
+        self.finish()
+
+
+class RedactionsHandler(BaseHandler):
+    """``GET /redactions?after=<id>``: what redaction on save changed lately (never values)."""
+
+    @tornado.web.authenticated
+    @_answers_errors
+    def get(self) -> None:
+        after = self.get_query_argument("after", "0")
+        if not after.isdigit() or len(after) > 12:
+            raise check.InputError("The parameter 'after' must be a whole number.")
+        entries = self.context.redactions.after(int(after))
+        self.write_json(
+            {
+                "redact_on_save": self.mlp_config.redact_on_save,
+                "redactions": [entry.to_json() for entry in entries],
+            }
+        )
+
+
+class UpstreamHandler(BaseHandler):
+    """``GET|POST|DELETE /upstream/<path>``: the pipe to the configured ML Platform API."""
+
+    def initialize(self, context: Context, prefix: str) -> None:  # type: ignore[override]
+        super().initialize(context)
+        self._prefix = prefix
+        self._task: asyncio.Task[PipeResponse] | None = None
+
+    @tornado.web.authenticated
+    async def get(self, _path: str) -> None:
+        await self._pipe()
+
+    @tornado.web.authenticated
+    async def post(self, _path: str) -> None:
+        await self._pipe()
+
+    @tornado.web.authenticated
+    async def delete(self, _path: str) -> None:
+        await self._pipe()
+
+    def on_connection_close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    async def _pipe(self) -> None:
+        # The raw path, still percent-encoded; when it is spelled differently from the
+        # route, "%" makes the pipe refuse it rather than guess.
+        path = self.request.path
+        raw_path = path[len(self._prefix) :] if path.startswith(self._prefix) else "%"
+        request = PipeRequest(
+            method=self.request.method or "",
+            path=raw_path,
+            query=self.request.query,
+            authorization=self.request.headers.get(AUTH_HEADER),
+            content_type=self.request.headers.get("Content-Type"),
+            body=self.request.body,
+        )
+        self._task = asyncio.ensure_future(self.context.upstream.forward(request))
+        try:
+            response = await self._task
+        except asyncio.CancelledError:
+            return  # the browser went away; nothing to answer
+        finally:
+            self._task = None
+        self.set_status(response.status)
+        if response.retry_after:
+            self.set_header("Retry-After", response.retry_after)
+        if response.allow:
+            self.set_header("Allow", response.allow)
+        if response.body:
+            self.finish(response.body, set_content_type="application/json; charset=UTF-8")
+        else:
+            self.finish()
+
+
+def setup_handlers(web_app: Any, context: Context) -> None:
     """Add the extension's routes under the server's base URL."""
     base_url = web_app.settings["base_url"]
-    kwargs = {"config": config}
+    web_app.settings[SETTINGS_KEY] = context
+
+    def route(path: str) -> str:
+        return url_path_join(base_url, NAMESPACE, path)
+
+    kwargs = {"context": context}
+    record = r"(?P<record_id>[^/]+)"
+    upstream_prefix = route("upstream") + "/"
     handlers = [
-        (url_path_join(base_url, NAMESPACE, "status"), StatusHandler, kwargs),
+        (route("status"), StatusHandler, kwargs),
+        (route("tokens"), TokensHandler, kwargs),
+        (route("tokens/deactivate"), DeactivateHandler, kwargs),
+        (route(f"tokens/{record}"), TokenHandler, kwargs),
+        (route(f"tokens/{record}/value"), ValueHandler, kwargs),
+        (route(f"tokens/{record}/activate"), ActivateHandler, kwargs),
+        (route(f"tokens/{record}/verified"), VerifiedHandler, kwargs),
+        (route("invitations"), InvitationsHandler, kwargs),
+        (route(r"invitations/(?P<invitation_id>[^/]+)"), InvitationHandler, kwargs),
+        (route("redactions"), RedactionsHandler, kwargs),
+        (
+            upstream_prefix + "(.*)",
+            UpstreamHandler,
+            {"context": context, "prefix": upstream_prefix},
+        ),
     ]
     web_app.add_handlers(".*$", handlers)

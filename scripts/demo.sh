@@ -45,7 +45,8 @@ LAB_TOKEN="$(python -c 'import secrets; print(secrets.token_hex(24))')"
 jupyter lab --no-browser $(allow_root_flag) \
   --ServerApp.ip=127.0.0.1 --ServerApp.port="$LAB_PORT" --ServerApp.port_retries=0 \
   --IdentityProvider.token="$LAB_TOKEN" \
-  --ServerApp.root_dir="$RUN_DIR/notebooks" >"$RUN_DIR/jupyterlab.log" 2>&1 &
+  --ServerApp.root_dir="$RUN_DIR/notebooks" \
+  --MLPlatformTokens.vault_path="$RUN_DIR/vault/vault.json" >"$RUN_DIR/jupyterlab.log" 2>&1 &
 pids+=($!)
 wait_for_url "http://127.0.0.1:$LAB_PORT/api" 120 || { tail -20 "$RUN_DIR/jupyterlab.log"; die "JupyterLab did not start"; }
 

@@ -4,6 +4,7 @@ Never use it in production: it removes the server's security protections.
 """
 
 import os
+import tempfile
 
 from jupyterlab.galata import configure_jupyter_server
 
@@ -15,3 +16,7 @@ c.ServerApp.allow_root = True  # noqa: F821
 # an XSRF cookie, so it keeps XSRF checks off; the extension's own XSRF
 # handling is tested in pytest.
 c.ServerApp.log_level = os.environ.get("MLP_UI_LOG_LEVEL", "WARN")  # noqa: F821
+
+# A vault of the test run's own, never the user's.
+_run_dir = tempfile.mkdtemp(prefix="mlp-ui-tests-")
+c.MLPlatformTokens.vault_path = os.path.join(_run_dir, "vault.json")  # noqa: F821

@@ -13,7 +13,14 @@ async def test_status_without_api_url(jp_fetch, monkeypatch):
     response = await jp_fetch("mlplatform-tokens", "status")
     assert response.code == 200
     payload = json.loads(response.body)
-    assert payload == {"version": __version__, "api_configured": False, "api_url": ""}
+    assert payload["version"] == __version__
+    assert payload["api_configured"] is False
+    assert payload["api_url"] == ""
+    assert payload["env_names"] == ["MLP_REFRESH_TOKEN"]
+    assert payload["redact_on_save"] is True
+    assert payload["vault"]["path_problem"] is None
+    assert payload["vault"]["error"] is None
+    assert payload["vault"]["path"].endswith("mlplatform_tokens/vault.json")
 
 
 async def test_status_reports_api_url_from_environment(jp_fetch, monkeypatch):

@@ -1,0 +1,66 @@
+"""Wiring: build the extension's parts for a running Jupyter server."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from .config import MLPlatformTokens
+from .kernel_env import KERNEL_ACTIONS_SCHEMA, KernelEnvironment
+from .records import VaultError
+from .scrub import RedactionLog, Scrubber
+from .service import TokenService
+from .upstream import Upstream
+from .vault import Vault
+
+
+@dataclass
+class Context:
+    """Everything the handlers delegate to."""
+
+    config: MLPlatformTokens
+    service: TokenService
+    redactions: RedactionLog
+    upstream: Upstream
+
+
+def build_context(server_app: Any, config: MLPlatformTokens) -> Context:
+    """Create the vault, the environment sync, the scrubber and the pipe, and hook them in."""
+    log: logging.Logger = server_app.log
+    vault = Vault(
+        config.resolved_vault_path(), own_folder=config.uses_default_vault_path(), log=log
+    )
+    environment = KernelEnvironment(
+        config.env_names, getattr(server_app, "kernel_manager", None), log=log
+    )
+    service = TokenService(vault, environment, log=log)
+    try:
+        service.start()
+    except VaultError as error:
+        log.error("The token vault could not be read at start: %s", error)
+    _listen_to_kernel_starts(server_app, environment)
+
+    redactions = RedactionLog()
+    if config.redact_on_save:
+        scrubber = Scrubber(lambda: _saved_values(vault), redactions, log=log)
+        server_app.contents_manager.register_pre_save_hook(scrubber.hook)
+
+    upstream = Upstream(config.resolved_api_url, config.upstream_timeout, log=log)
+    return Context(config=config, service=service, redactions=redactions, upstream=upstream)
+
+
+def _saved_values(vault: Vault) -> tuple[str, ...]:
+    return vault.read().values()
+
+
+def _listen_to_kernel_starts(server_app: Any, environment: KernelEnvironment) -> None:
+    """Correct a kernel's restart env right after its start.
+
+    Needs jupyter_server's kernel action events and jupyter_events' listeners (both
+    in releases since 2023); without them only a change made while a kernel was
+    starting can leave that kernel a stale value for its restarts.
+    """
+    add_listener = getattr(getattr(server_app, "event_logger", None), "add_listener", None)
+    if callable(add_listener):
+        add_listener(schema_id=KERNEL_ACTIONS_SCHEMA, listener=environment.on_kernel_action)

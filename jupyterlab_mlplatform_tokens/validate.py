@@ -1,0 +1,203 @@
+"""Checks of everything that comes in over REST: each returns a clean value or raises InputError.
+
+Messages are one sentence for the user and never contain the offending value
+(it might be a secret pasted into the wrong field).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+#: Longest token value accepted; the browser client uses the same bound
+#: (`TOKEN_VALUE_MAX_LENGTH` in `src/api/limits.ts`).
+TOKEN_VALUE_MAX_LENGTH = 4096
+
+#: Longest label, in characters, after trimming.
+LABEL_MAX_LENGTH = 100
+
+#: Longest access-token name or issuer name kept from who-am-i.
+NAME_MAX_LENGTH = 256
+
+#: Longest JSON request body of the vault endpoints.
+BODY_MAX_BYTES = 64 * 1024
+
+ROLES = ("USER", "ADMIN")
+
+_ID = re.compile(r"[0-9a-f]{32}")
+_TTL = re.compile(r"(?:(\d{1,9})h)?(?:(\d{1,9})m)?(?:(\d{1,9})s)?")
+_TTL_MAX_LENGTH = 32
+
+
+class InputError(ValueError):
+    """Bad input; ``str(error)`` is the sentence to show."""
+
+
+def json_object(body: bytes, allowed: Iterable[str]) -> dict[str, Any]:
+    """Parse a request body that must be a JSON object with only ``allowed`` keys."""
+    if len(body) > BODY_MAX_BYTES:
+        raise InputError(f"The request body is larger than {BODY_MAX_BYTES // 1024} KiB.")
+    try:
+        data = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise InputError("The request body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise InputError("The request body must be a JSON object.")
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        # Keys are names the client chose, not values; still, show only a short, safe form.
+        shown = unknown[0] if _is_safe_key(unknown[0]) else "?"
+        raise InputError(f"The request has an unknown field '{shown}'.")
+    return data
+
+
+def _is_safe_key(key: str) -> bool:
+    return len(key) <= 40 and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) is not None
+
+
+def required(data: Mapping[str, Any], key: str) -> Any:
+    """``data[key]``, or InputError naming the missing field."""
+    if key not in data:
+        raise InputError(f"The field '{key}' is required.")
+    return data[key]
+
+
+def is_token_value(value: object) -> bool:
+    """Whether ``value`` is a possible token: 1 to 4096 printable ASCII characters, no spaces."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= TOKEN_VALUE_MAX_LENGTH
+        and all("!" <= char <= "~" for char in value)
+    )
+
+
+def token_value(value: object) -> str:
+    """A token value as pasted: printable ASCII without spaces, 1 to 4096 characters."""
+    if not isinstance(value, str) or value == "":
+        raise InputError("The token value is empty.")
+    if len(value) > TOKEN_VALUE_MAX_LENGTH:
+        raise InputError(f"The token value is longer than {TOKEN_VALUE_MAX_LENGTH} characters.")
+    if not is_token_value(value):
+        raise InputError(
+            "The token value may contain only printable ASCII characters without spaces."
+        )
+    return value
+
+
+def is_label(value: object) -> bool:
+    """Whether ``value`` is a label as stored: trimmed, 1 to 100 printable characters."""
+    return (
+        isinstance(value, str)
+        and value == value.strip()
+        and 0 < len(value) <= LABEL_MAX_LENGTH
+        and value.isprintable()
+    )
+
+
+def label(value: object) -> str:
+    """A label: trimmed, 1 to 100 printable characters, kept exactly as typed otherwise."""
+    if not isinstance(value, str):
+        raise InputError("The label must be text.")
+    text = value.strip()
+    if not text:
+        raise InputError("The label is empty.")
+    if len(text) > LABEL_MAX_LENGTH:
+        raise InputError(f"The label is longer than {LABEL_MAX_LENGTH} characters.")
+    if not text.isprintable():
+        raise InputError("The label may contain only printable characters.")
+    return text
+
+
+def is_text(value: object, *, allow_empty: bool = False) -> bool:
+    """Whether ``value`` is a short printable string (names, issuers)."""
+    return (
+        isinstance(value, str)
+        and (allow_empty or value != "")
+        and len(value) <= NAME_MAX_LENGTH
+        and value.isprintable()
+    )
+
+
+def text(value: object, field: str, *, allow_empty: bool = False) -> str:
+    """A short printable string such as a token name or an issuer."""
+    if not is_text(value, allow_empty=allow_empty):
+        need = "" if allow_empty else "non-empty, "
+        raise InputError(
+            f"The field '{field}' must be {need}printable text of at most "
+            f"{NAME_MAX_LENGTH} characters."
+        )
+    return str(value)
+
+
+def role(value: object) -> str:
+    """``USER`` or ``ADMIN``."""
+    if value not in ROLES:
+        raise InputError("The field 'role' must be USER or ADMIN.")
+    return str(value)
+
+
+def timestamp(value: object, field: str, *, nullable: bool) -> str | None:
+    """An RFC 3339 date-time, returned in UTC as ``YYYY-MM-DDTHH:MM:SSZ``."""
+    if value is None and nullable:
+        return None
+    parsed = parse_timestamp(value)
+    if parsed is None:
+        extra = " or null" if nullable else ""
+        raise InputError(
+            f"The field '{field}' must be a date-time such as 2030-01-31T12:00:00Z{extra}."
+        )
+    return format_timestamp(parsed)
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """An aware datetime from an RFC 3339 string with a zone, or None."""
+    if not isinstance(value, str) or not 0 < len(value) <= 40 or "T" not in value.upper():
+        return None
+    text_value = value.strip()
+    if text_value[-1:] in ("Z", "z"):
+        text_value = text_value[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text_value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return None
+    return parsed
+
+
+def format_timestamp(moment: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC (sub-seconds dropped)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def now_timestamp() -> str:
+    """The current time as ``YYYY-MM-DDTHH:MM:SSZ``."""
+    return format_timestamp(datetime.now(timezone.utc))
+
+
+def is_record_id(value: object) -> bool:
+    """Whether ``value`` looks like a vault record id (32 lowercase hex digits)."""
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
+
+
+def ttl(value: object, field: str) -> str:
+    """A TTL such as ``2h45m30s``, ``90m`` or ``45s`` with a total above zero."""
+    if (
+        isinstance(value, str)
+        and 0 < len(value) <= _TTL_MAX_LENGTH
+        and (match := _TTL.fullmatch(value))
+        and any(match.groups())
+        and sum(int(part or 0) for part in match.groups()) > 0
+    ):
+        return value
+    raise InputError(f"The field '{field}' must be a duration such as 2h45m30s, 90m or 45s.")
+
+
+def boolean(value: object, field: str) -> bool:
+    """A JSON true or false."""
+    if not isinstance(value, bool):
+        raise InputError(f"The field '{field}' must be true or false.")
+    return value
