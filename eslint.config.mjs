@@ -69,5 +69,12 @@ export default defineConfig([
       'no-console': 'error'
     }
   },
+  {
+    // Tests speak to the code, not to users: their strings are data.
+    files: ['test/**/*', 'ui-tests/**/*', 'emulator/**/*', 'bench/**/*'],
+    rules: {
+      'jupyter/no-untranslated-string': 'off'
+    }
+  },
   prettierRecommended
 ]);

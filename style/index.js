@@ -1,1 +1,3 @@
 import './base.css';
+import './kernels.css';
+import './project.css';

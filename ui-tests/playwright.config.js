@@ -10,6 +10,8 @@ const port = process.env.MLP_UI_PORT || '8890';
 const baseUrl = process.env.MLP_BASE_URL || '/';
 const origin = `http://127.0.0.1:${port}`;
 const chromium = process.env.MLP_CHROMIUM || '/usr/bin/chromium';
+const emulatorPort = process.env.MLP_EMULATOR_PORT || '8766';
+const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
 
 module.exports = {
   ...baseConfig,
@@ -40,13 +42,26 @@ module.exports = {
       ]
     }
   },
-  webServer: {
-    command: `jupyter lab --config jupyter_server_test_config.py --ServerApp.port=${port} --ServerApp.base_url=${baseUrl}`,
-    url: `${origin}${baseUrl}lab`,
-    timeout: 120 * 1000,
-    reuseExistingServer: false,
-    // The server log is noise unless a failure is being looked into.
-    stdout: 'ignore',
-    stderr: process.env.MLP_UI_VERBOSE ? 'pipe' : 'ignore'
-  }
+  webServer: [
+    {
+      // The ML Platform emulator, in memory, with its control API (clock,
+      // faults, minting tokens) for the tests.
+      command: `node ../node_modules/.bin/tsx ../emulator/src/main.ts --host 127.0.0.1 --port ${emulatorPort} --control`,
+      url: `${emulatorUrl}/_emulator/clock`,
+      timeout: 60 * 1000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe'
+    },
+    {
+      command: `jupyter lab --config jupyter_server_test_config.py --ServerApp.port=${port} --ServerApp.base_url=${baseUrl}`,
+      url: `${origin}${baseUrl}lab`,
+      env: { ...process.env, MLPLATFORM_API_URL: emulatorUrl },
+      timeout: 120 * 1000,
+      reuseExistingServer: false,
+      // The server log is noise unless a failure is being looked into.
+      stdout: 'ignore',
+      stderr: process.env.MLP_UI_VERBOSE ? 'pipe' : 'ignore'
+    }
+  ]
 };

@@ -1,23 +1,28 @@
 import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import {
+  caretDownIcon,
   refreshIcon,
   SidePanel,
   ToolbarButton
 } from '@jupyterlab/ui-components';
+import { ISignal, Signal } from '@lumino/signaling';
+import { Panel, Widget } from '@lumino/widgets';
 
 import { keyIcon } from '../icons';
 import { StatusModel } from '../server/status';
 import { StatusView } from './StatusView';
 
 /**
- * The left-sidebar panel "ML Platform Tokens".
+ * The left-sidebar panel "ML Platform Tokens": a scrolling column of
+ * collapsible sections, ordered by rank.
  */
 export class TokensPanel extends SidePanel {
   constructor(options: TokensPanel.IOptions) {
-    super({ translator: options.translator });
+    super({ translator: options.translator, content: new Panel() });
     const { model, trans } = options;
     this.id = TokensPanel.ID;
     this.addClass('jp-mlpTokens-panel');
+    this.content.addClass('jp-mlpTokens-content');
     this.title.icon = keyIcon;
     this.title.caption = trans.__('ML Platform Tokens');
     this.node.setAttribute('role', 'region');
@@ -33,15 +38,78 @@ export class TokensPanel extends SidePanel {
       'refresh',
       new ToolbarButton({
         icon: refreshIcon,
-        onClick: () => void model.refresh(),
-        tooltip: trans.__('Refresh the server status')
+        onClick: () => {
+          void model.refresh();
+          this._refreshRequested.emit();
+        },
+        tooltip: trans.__('Refresh')
       })
     );
 
     const status = new StatusView({ model, trans });
     status.title.label = trans.__('Server');
-    this.addWidget(status);
+    this.addSection(status, 1000);
   }
+
+  /**
+   * Add a collapsible section named by the widget's `title.label`,
+   * ordered by rank (lower first).
+   */
+  addSection(widget: Widget, rank: number): void {
+    const section = new Panel();
+    section.addClass('jp-mlpTokens-section');
+    const header = document.createElement('h3');
+    header.className = 'jp-mlpTokens-sectionTitle';
+    const toggle = document.createElement('button');
+    toggle.className = 'jp-mlpTokens-sectionToggle';
+    toggle.setAttribute('aria-expanded', 'true');
+    const caret = document.createElement('span');
+    caretDownIcon.element({ container: caret, tag: 'span' });
+    caret.className = 'jp-mlpTokens-caret';
+    const label = document.createElement('span');
+    label.textContent = widget.title.label;
+    toggle.append(caret, label);
+    toggle.addEventListener('click', () => {
+      const expanded = toggle.getAttribute('aria-expanded') === 'true';
+      toggle.setAttribute('aria-expanded', expanded ? 'false' : 'true');
+      widget.setHidden(expanded);
+    });
+    header.appendChild(toggle);
+    section.addWidget(new Widget({ node: header }));
+    section.addWidget(widget);
+
+    this._ranks.set(section, rank);
+    const index = this.widgets.findIndex(
+      other => (this._ranks.get(other) ?? Infinity) > rank
+    );
+    if (index === -1) {
+      this.addWidget(section);
+    } else {
+      this.insertWidget(index, section);
+    }
+    widget.disposed.connect(() => {
+      this._ranks.delete(section);
+      section.dispose();
+    });
+  }
+
+  /**
+   * Emitted when the user asks to refresh everything.
+   */
+  get refreshRequested(): ISignal<this, void> {
+    return this._refreshRequested;
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    Signal.clearData(this);
+    super.dispose();
+  }
+
+  private _ranks = new Map<Widget, number>();
+  private _refreshRequested = new Signal<this, void>(this);
 }
 
 export namespace TokensPanel {

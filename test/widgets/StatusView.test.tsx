@@ -58,9 +58,7 @@ describe('TokensPanel', () => {
     expect(node.getAttribute('role')).toBe('region');
     expect(node.getAttribute('aria-label')).toBe('ML Platform Tokens');
     const button = node.querySelector('.jp-ToolbarButtonComponent');
-    expect(button?.getAttribute('aria-label')).toBe(
-      'Refresh the server status'
-    );
+    expect(button?.getAttribute('aria-label')).toBe('Refresh');
   });
 
   it('explains the next step when no API URL is configured', async () => {

@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { clearVault } from './platform';
 import { Page } from '@playwright/test';
 
 const PANEL = '#jp-mlpTokens-panel';
@@ -18,6 +19,10 @@ async function openFromPalette(page: Page): Promise<void> {
 }
 
 test.describe('ML Platform Tokens panel', () => {
+  test.beforeEach(async ({ request, baseURL }) => {
+    await clearVault(request, baseURL!);
+  });
+
   test('activates without console errors', async ({ page }) => {
     const errors: string[] = [];
     page.on('console', message => {
@@ -44,11 +49,13 @@ test.describe('ML Platform Tokens panel', () => {
     await expect(panel).toBeVisible();
     await expect(panel).toHaveAttribute('role', 'region');
     await expect(panel).toHaveAttribute('aria-label', 'ML Platform Tokens');
-    await expect(panel.locator('.jp-mlpTokens-facts')).toContainText(
-      'Server extension'
-    );
-    await expect(panel.locator('.jp-mlpTokens-empty')).toContainText(
-      'No ML Platform API URL is set on this server'
+    await expect(
+      panel.locator('.jp-mlpTokens-status .jp-mlpTokens-facts')
+    ).toContainText('Server extension');
+    // The UI tests run against the emulator; the "no API URL" state is
+    // covered by the jest tests of the view.
+    await expect(panel.locator('.jp-mlpTokens-status')).toContainText(
+      'http://127.0.0.1:'
     );
   });
 
@@ -66,12 +73,16 @@ test.describe('ML Platform Tokens panel', () => {
   test('looks right in the light and the dark theme', async ({ page }) => {
     await openFromPalette(page);
     const panel = page.locator(PANEL);
-    await expect(panel.locator('.jp-mlpTokens-facts')).toBeVisible();
+    await expect(
+      panel.locator('.jp-mlpTokens-status .jp-mlpTokens-facts')
+    ).toBeVisible();
     expect.soft(await panel.screenshot()).toMatchSnapshot('panel-light.png');
 
     await page.theme.setDarkTheme();
     await openFromPalette(page);
-    await expect(panel.locator('.jp-mlpTokens-facts')).toBeVisible();
+    await expect(
+      panel.locator('.jp-mlpTokens-status .jp-mlpTokens-facts')
+    ).toBeVisible();
     expect(await panel.screenshot()).toMatchSnapshot('panel-dark.png');
   });
 });

@@ -1,0 +1,241 @@
+import { ServerConnection } from '@jupyterlab/services';
+import { IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { requestAPI } from '../server/request';
+import {
+  IAddResult,
+  IInvitation,
+  ISavedToken,
+  ITokenMetadata,
+  IVaultState
+} from './types';
+
+/**
+ * The active token as far as kernels and views need to know: which record
+ * and its fingerprint, never the value.
+ */
+export interface IActiveToken {
+  readonly id: string;
+  readonly fingerprint: string;
+}
+
+/**
+ * The browser's model of the server vault. It holds metadata only; a value
+ * is fetched on demand and handed to the caller, never kept.
+ */
+export class VaultModel implements IDisposable {
+  constructor(options: VaultModel.IOptions) {
+    this._serverSettings = options.serverSettings;
+  }
+
+  /**
+   * Saved tokens, in the order the server keeps them.
+   */
+  get tokens(): readonly ISavedToken[] {
+    return this._state.tokens;
+  }
+
+  /**
+   * The active token, or null.
+   */
+  get active(): ISavedToken | null {
+    const id = this._state.active_id;
+    return id === null
+      ? null
+      : (this._state.tokens.find(token => token.id === id) ?? null);
+  }
+
+  /**
+   * Whether the state was read from the server at least once.
+   */
+  get loaded(): boolean {
+    return this._loaded;
+  }
+
+  /**
+   * Emitted after every change of the saved tokens (any field).
+   */
+  get changed(): ISignal<this, IVaultState> {
+    return this._changed;
+  }
+
+  /**
+   * Emitted when the active token changes (another record, its value, or none).
+   */
+  get activeChanged(): ISignal<this, IActiveToken | null> {
+    return this._activeChanged;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * Read the saved tokens again. Concurrent calls share one request.
+   */
+  refresh(): Promise<void> {
+    if (!this._pending) {
+      this._pending = this._call<IVaultState>('tokens', { method: 'GET' })
+        .then(state => this._apply(state))
+        .finally(() => {
+          this._pending = null;
+        });
+    }
+    return this._pending;
+  }
+
+  /**
+   * Save a verified token, optionally making it active.
+   */
+  async add(
+    value: string,
+    metadata: ITokenMetadata,
+    options: { label?: string; activate?: boolean } = {}
+  ): Promise<IAddResult> {
+    const result = await this._call<IAddResult>('tokens', {
+      method: 'POST',
+      body: JSON.stringify({
+        value,
+        ...metadata,
+        label: options.label,
+        activate: options.activate ?? false
+      })
+    });
+    await this.refresh();
+    return result;
+  }
+
+  async rename(id: string, label: string): Promise<void> {
+    await this._call(`tokens/${encodeURIComponent(id)}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ label })
+    });
+    await this.refresh();
+  }
+
+  /**
+   * Record what a fresh who-am-i said about a saved token.
+   */
+  async verified(id: string, metadata: ITokenMetadata): Promise<void> {
+    await this._call(`tokens/${encodeURIComponent(id)}/verified`, {
+      method: 'POST',
+      body: JSON.stringify(metadata)
+    });
+    await this.refresh();
+  }
+
+  async activate(id: string): Promise<void> {
+    this._apply(
+      await this._call<IVaultState>(
+        `tokens/${encodeURIComponent(id)}/activate`,
+        { method: 'POST' }
+      )
+    );
+  }
+
+  async deactivate(): Promise<void> {
+    this._apply(
+      await this._call<IVaultState>('tokens/deactivate', { method: 'POST' })
+    );
+  }
+
+  async remove(id: string): Promise<void> {
+    this._apply(
+      await this._call<IVaultState>(`tokens/${encodeURIComponent(id)}`, {
+        method: 'DELETE'
+      })
+    );
+  }
+
+  /**
+   * Fetch one token's value for a call or a copy. The caller must not keep it.
+   */
+  async value(id: string): Promise<string> {
+    const answer = await this._call<{ value: string }>(
+      `tokens/${encodeURIComponent(id)}/value`,
+      { method: 'GET' }
+    );
+    return answer.value;
+  }
+
+  /**
+   * The active token's value, or null when none is active.
+   */
+  async activeValue(): Promise<string | null> {
+    const active = this.active;
+    return active ? this.value(active.id) : null;
+  }
+
+  async invitations(): Promise<readonly IInvitation[]> {
+    const answer = await this._call<{ invitations: IInvitation[] }>(
+      'invitations',
+      { method: 'GET' }
+    );
+    return answer.invitations;
+  }
+
+  async addInvitation(
+    invitation: Omit<IInvitation, 'id' | 'created_at'>
+  ): Promise<IInvitation> {
+    const answer = await this._call<{ invitation: IInvitation }>(
+      'invitations',
+      { method: 'POST', body: JSON.stringify(invitation) }
+    );
+    return answer.invitation;
+  }
+
+  async removeInvitation(id: string): Promise<void> {
+    await this._call(`invitations/${encodeURIComponent(id)}`, {
+      method: 'DELETE'
+    });
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    Signal.clearData(this);
+  }
+
+  private _call<T>(endPoint: string, init: RequestInit): Promise<T> {
+    return requestAPI<T>(endPoint, init, this._serverSettings);
+  }
+
+  private _apply(state: IVaultState): void {
+    if (this._isDisposed) {
+      return;
+    }
+    const before = this.active;
+    this._state = state;
+    this._loaded = true;
+    const after = this.active;
+    this._changed.emit(state);
+    if (
+      before?.id !== after?.id ||
+      before?.fingerprint !== after?.fingerprint
+    ) {
+      this._activeChanged.emit(
+        after ? { id: after.id, fingerprint: after.fingerprint } : null
+      );
+    }
+  }
+
+  private _serverSettings: ServerConnection.ISettings;
+  private _state: IVaultState = { tokens: [], active_id: null };
+  private _loaded = false;
+  private _pending: Promise<void> | null = null;
+  private _changed = new Signal<this, IVaultState>(this);
+  private _activeChanged = new Signal<this, IActiveToken | null>(this);
+  private _isDisposed = false;
+}
+
+export namespace VaultModel {
+  export interface IOptions {
+    /**
+     * The application's server settings.
+     */
+    serverSettings: ServerConnection.ISettings;
+  }
+}

@@ -1,0 +1,240 @@
+/** @jest-environment node */
+import { execFileSync, spawnSync } from 'child_process';
+import * as path from 'path';
+
+import {
+  buildSnippet,
+  encodeValue,
+  isEnvName,
+  isTokenValue,
+  SNIPPET_MARKER,
+  SnippetLanguage,
+  snippetLanguage
+} from '../../src/kernels/snippets';
+
+const PYTHON = path.resolve(__dirname, '../../.venv/bin/python');
+const VALUE = 'mlp.Tok-en_9~!#%&*+/=?^`{|}';
+
+/**
+ * Values the vault refuses (400): the builders refuse them too.
+ */
+const HOSTILE: readonly string[] = [
+  '$(touch /tmp/pwned)',
+  'abc def',
+  'abc\ndef',
+  'abc\u2028def',
+  'токен',
+  'caf\u00e9',
+  'a'.repeat(10 * 1024),
+  '',
+  'tab\there'
+];
+
+/**
+ * Printable ASCII values the vault accepts although they hold quotes,
+ * backslashes or shell syntax: they must arrive unchanged, running nothing.
+ */
+const TRICKY: readonly string[] = [
+  "a'b",
+  'a"b',
+  'a\\b\\',
+  "');__import__('os').system('touch${IFS}/tmp/pwned')#",
+  '$(id)`id`${HOME}',
+  '"""\'\'\'\\x00'
+];
+
+const LANGUAGES: readonly SnippetLanguage[] = ['python', 'r', 'julia'];
+
+/**
+ * Whether an interpreter is on PATH.
+ */
+function has(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
+
+describe('token values and names', () => {
+  it('accepts printable ASCII without spaces up to 4096 characters', () => {
+    expect(isTokenValue(VALUE)).toBe(true);
+    expect(isTokenValue('x'.repeat(4096))).toBe(true);
+    expect(isTokenValue('x'.repeat(4097))).toBe(false);
+  });
+
+  it.each(HOSTILE)('refuses the hostile value %#', value => {
+    expect(isTokenValue(value)).toBe(false);
+    expect(() => encodeValue(value)).toThrow();
+  });
+
+  it('checks environment variable names', () => {
+    expect(isEnvName('MLP_REFRESH_TOKEN')).toBe(true);
+    expect(isEnvName('_x1')).toBe(true);
+    for (const bad of ['', '1A', 'A-B', 'A B', "A'", 'A$', 'Ä']) {
+      expect(isEnvName(bad)).toBe(false);
+    }
+  });
+
+  it('detects the languages it can update', () => {
+    expect(snippetLanguage('python')).toBe('python');
+    expect(snippetLanguage('R')).toBe('r');
+    expect(snippetLanguage('julia')).toBe('julia');
+    expect(snippetLanguage('scala')).toBeNull();
+    expect(snippetLanguage(undefined)).toBeNull();
+  });
+});
+
+describe.each(LANGUAGES)('the %s snippet', language => {
+  it.each(HOSTILE)('is never built from hostile value %#', value => {
+    expect(() => buildSnippet(language, ['MLP_REFRESH_TOKEN'], value)).toThrow(
+      'not printable ASCII'
+    );
+  });
+
+  it('is never built with a bad variable name', () => {
+    for (const name of ['A B', "A'", 'A"', 'A$B', 'A\nB', '']) {
+      expect(() => buildSnippet(language, [name], VALUE)).toThrow();
+    }
+    expect(() => buildSnippet(language, [], VALUE)).toThrow();
+  });
+
+  it('holds the value only hex-encoded', () => {
+    const code = buildSnippet(language, ['MLP_REFRESH_TOKEN', 'OTHER'], VALUE);
+    expect(code).not.toContain(VALUE);
+    expect(code).toContain(encodeValue(VALUE));
+    expect(code).toContain('MLP_REFRESH_TOKEN');
+    expect(code).toContain('OTHER');
+  });
+
+  it('removes the variables without any value', () => {
+    const code = buildSnippet(language, ['MLP_REFRESH_TOKEN'], null);
+    expect(code).toContain('MLP_REFRESH_TOKEN');
+    expect(code).not.toMatch(/[0-9a-f]{16}/);
+  });
+});
+
+describe('generated code shapes', () => {
+  it('Python: a function that is deleted afterwards', () => {
+    const code = buildSnippet('python', ['MLP_REFRESH_TOKEN'], VALUE);
+    expect(code.startsWith(`def ${SNIPPET_MARKER}():`)).toBe(true);
+    expect(code).toContain("bytes.fromhex('");
+    expect(code).toContain('_os.environ[_name] = _value');
+    expect(code).toContain(`del ${SNIPPET_MARKER}`);
+    expect(code).not.toMatch(/print\(/);
+    const removal = buildSnippet('python', ['MLP_REFRESH_TOKEN'], null);
+    expect(removal).toContain('_os.environ.pop(_name, None)');
+  });
+
+  it('R: Sys.setenv / Sys.unsetenv, invisible, decoded from hex', () => {
+    const code = buildSnippet('r', ['MLP_REFRESH_TOKEN'], VALUE);
+    expect(code.startsWith('invisible(tryCatch(')).toBe(true);
+    expect(code).toContain('rawToChar(as.raw(strtoi(');
+    expect(code).toContain('do.call(Sys.setenv, a)');
+    expect(buildSnippet('r', ['MLP_REFRESH_TOKEN'], null)).toBe(
+      'invisible(tryCatch(Sys.unsetenv(c("MLP_REFRESH_TOKEN")), error = function(e) NULL))'
+    );
+  });
+
+  it('Julia: ENV in a let block yielding nothing, no interpolation', () => {
+    const code = buildSnippet('julia', ['MLP_REFRESH_TOKEN'], VALUE);
+    expect(code).toContain('String(hex2bytes("');
+    expect(code).toContain('ENV[n] = v');
+    expect(code).toMatch(/nothing\nend$/);
+    expect(code).not.toContain('$');
+    expect(buildSnippet('julia', ['MLP_REFRESH_TOKEN'], null)).toContain(
+      'delete!(ENV, n)'
+    );
+  });
+});
+
+describe('running the Python snippet', () => {
+  /**
+   * Run the snippet the way IPython does: registered in linecache first,
+   * then executed; report what is left behind.
+   */
+  function run(
+    code: string,
+    before: Record<string, string> = {}
+  ): {
+    stdout: string;
+    stderr: string;
+  } {
+    const probe = [
+      'import linecache, os, subprocess, sys, hashlib',
+      'code = sys.stdin.read()',
+      "name = '<ipython-input-1-abc>'",
+      'linecache.cache[name] = (len(code), None, code.splitlines(True), name)',
+      "ns = {'__name__': '__main__'}",
+      "exec(compile(code, name, 'exec'), ns)",
+      "v = os.environ.get('MLP_REFRESH_TOKEN')",
+      "h = hashlib.sha256(v.encode()).hexdigest() if v is not None else 'none'",
+      "left = [k for k, e in linecache.cache.items() if 'mlp' in ''.join(e[2])]",
+      "names = sorted(k for k in ns if k != '__builtins__' and k != '__name__')",
+      "rc = subprocess.run(['printenv', 'MLP_REFRESH_TOKEN'], capture_output=True).returncode",
+      "sys.stdout.write('%s|%s|%s|%s' % (h, left, names, rc))"
+    ].join('\n');
+    const result = spawnSync(PYTHON, ['-c', probe], {
+      input: code,
+      env: { PATH: process.env.PATH ?? '', ...before },
+      encoding: 'utf-8'
+    });
+    return { stdout: result.stdout, stderr: result.stderr };
+  }
+
+  function sha256(text: string): string {
+    return execFileSync(PYTHON, [
+      '-c',
+      'import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest(), end="")',
+      text
+    ]).toString();
+  }
+
+  it('sets the variable, prints nothing and leaves no trace', () => {
+    const code = buildSnippet('python', ['MLP_REFRESH_TOKEN'], VALUE);
+    const { stdout, stderr } = run(code);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(`${sha256(VALUE)}|[]|[]|0`);
+  });
+
+  it.each(TRICKY)('carries the tricky value %# unchanged', value => {
+    const code = buildSnippet('python', ['MLP_REFRESH_TOKEN'], value);
+    expect(code).not.toContain(value);
+    const { stdout, stderr } = run(code);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(`${sha256(value)}|[]|[]|0`);
+  });
+
+  it('removes the variable for subprocesses too', () => {
+    const code = buildSnippet('python', ['MLP_REFRESH_TOKEN'], null);
+    const { stdout, stderr } = run(code, { MLP_REFRESH_TOKEN: 'old-value' });
+    expect(stderr).toBe('');
+    expect(stdout).toBe('none|[]|[]|1');
+  });
+});
+
+const R_AVAILABLE = has('Rscript');
+const JULIA_AVAILABLE = has('julia');
+
+describe('running the R and Julia snippets', () => {
+  it('runs them where the interpreters are installed', () => {
+    if (!R_AVAILABLE) {
+      process.stdout.write('R is not installed: the R snippet was not run.\n');
+    } else {
+      const code = buildSnippet('r', ['MLP_REFRESH_TOKEN'], VALUE);
+      const out = execFileSync('Rscript', [
+        '-e',
+        `${code}\ncat(Sys.getenv("MLP_REFRESH_TOKEN") == "${VALUE.replace(/["\\]/g, '\\$&')}")`
+      ]).toString();
+      expect(out).toBe('TRUE');
+    }
+    if (!JULIA_AVAILABLE) {
+      process.stdout.write(
+        'Julia is not installed: the Julia snippet was not run.\n'
+      );
+    } else {
+      const code = buildSnippet('julia', ['MLP_REFRESH_TOKEN'], 'abc$def');
+      const out = execFileSync('julia', [
+        '-e',
+        `${code}\nprint(ENV["MLP_REFRESH_TOKEN"] == "abc\\$def")`
+      ]).toString();
+      expect(out).toBe('true');
+    }
+  });
+});
