@@ -1,4 +1,4 @@
-import { emulatorUrl } from './emulator-setup';
+import { EMULATOR_URL } from './platform';
 import { expect, test } from './fixtures';
 import { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { APIRequestContext, Locator, Page } from '@playwright/test';
@@ -6,10 +6,10 @@ import { APIRequestContext, Locator, Page } from '@playwright/test';
 /**
  * Journeys of an Administrator in the "Project tokens" and "Registration
  * tokens" sections, against the ML Platform emulator the server is
- * pointed at (playwright.config.js; see emulator-setup.ts).
+ * pointed at (playwright.config.js).
  */
 
-const EMULATOR = emulatorUrl();
+const EMULATOR = EMULATOR_URL;
 const PANEL = '#jp-mlpTokens-panel';
 const PROJECT = '#jp-mlpTokens-projectTokens';
 const REGISTRATION = '#jp-mlpTokens-registrationTokens';
