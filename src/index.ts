@@ -186,6 +186,7 @@ const kernelSyncPlugin: JupyterFrontEndPlugin<IKernelSync> = {
       status,
       sessions: app.serviceManager.sessions,
       kernelspecs: app.serviceManager.kernelspecs,
+      kernels: app.serviceManager.kernels,
       notebooks,
       consoles,
       trans: (translator ?? nullTranslator).load(DOMAIN)

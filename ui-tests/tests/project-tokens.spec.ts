@@ -294,15 +294,40 @@ test.describe('Project and registration tokens', () => {
     const note = page.locator(`${REGISTRATION} [data-name="dora"]`);
     await expect(note).toContainText(/pending, expires/);
 
-    // The colleague redeems it from another browser (through the API:
-    // the panel's redeem dialog saves into this same server's vault).
+    // The colleague redeems it in another browser, through the panel's
+    // redeem dialog. Both browsers share this one Jupyter server, so the
+    // redeemed token becomes its active token; the Administrator's is made
+    // active again afterwards.
+    const adminId = (
+      await (await request.get(`${baseURL}/mlplatform-tokens/tokens`)).json()
+    ).active_id as string;
     const colleague = await browser.newContext();
-    const redeemed = await colleague.request.post(
-      `${EMULATOR}/register-tokens/redeem`,
-      { data: { register_token: value } }
+    const other = await colleague.newPage();
+    await other.goto(`${baseURL}/lab`);
+    await other.waitForFunction(() => typeof window.jupyterapp === 'object');
+    await other.evaluate(async () => {
+      await window.jupyterapp.started;
+      void window.jupyterapp.commands.execute(
+        'mlplatform-tokens:redeem-registration-token'
+      );
+    });
+    const redeem = other.locator('.jp-Dialog');
+    await expect(redeem.locator('input[type="password"]')).toBeFocused();
+    await redeem.locator('input[type="password"]').fill(value);
+    await redeem.getByRole('button', { name: 'Redeem' }).click();
+    await expect(other.locator('.jp-mlpTokens-statusItem')).toContainText(
+      'dora'
     );
-    expect(redeemed.status()).toBe(201);
+    expect(await other.content()).not.toContain(value);
     await colleague.close();
+    const back = await request.post(
+      `${baseURL}/mlplatform-tokens/tokens/${adminId}/activate`
+    );
+    expect(back.ok()).toBe(true);
+    await page
+      .locator(`${PANEL} .jp-SidePanel-toolbar`)
+      .getByRole('button', { name: 'Refresh' })
+      .click();
 
     await page
       .locator(PROJECT)

@@ -1,0 +1,376 @@
+import { nullTranslator } from '@jupyterlab/translation';
+import { Signal } from '@lumino/signaling';
+
+import { KernelRegistry } from '../../src/kernels/registry';
+import { KernelSync } from '../../src/kernels/sync';
+
+/**
+ * A kernel connection that records execute requests and answers them when told.
+ */
+class FakeKernel {
+  constructor(
+    readonly id: string,
+    readonly name = 'python3'
+  ) {}
+
+  status = 'idle';
+  isDisposed = false;
+  readonly statusChanged = new Signal<FakeKernel, string>(this);
+  readonly disposed = new Signal<FakeKernel, void>(this);
+  readonly sent: {
+    code: string;
+    silent: boolean;
+    reply: (s: string) => void;
+  }[] = [];
+
+  requestExecute(content: {
+    code: string;
+    silent: boolean;
+    store_history: boolean;
+    allow_stdin: boolean;
+    stop_on_error: boolean;
+  }) {
+    expect(content).toMatchObject({
+      silent: true,
+      store_history: false,
+      allow_stdin: false,
+      stop_on_error: false
+    });
+    let reply: (status: string) => void = () => undefined;
+    let fail: (error: Error) => void = () => undefined;
+    const done = new Promise((resolve, reject) => {
+      reply = status => resolve({ content: { status } });
+      fail = reject;
+    });
+    const future = {
+      done,
+      isDisposed: false,
+      onIOPub: null as unknown,
+      dispose: () => {
+        future.isDisposed = true;
+        fail(new Error('disposed'));
+      }
+    };
+    this.sent.push({ code: content.code, silent: content.silent, reply });
+    return future;
+  }
+
+  setStatus(status: string): void {
+    this.status = status;
+    this.statusChanged.emit(status);
+  }
+
+  dispose(): void {
+    if (!this.isDisposed) {
+      this.isDisposed = true;
+      this.disposed.emit();
+      Signal.clearData(this);
+    }
+  }
+}
+
+class FakeSessionContext {
+  constructor(
+    readonly path: string,
+    kernel: FakeKernel | null
+  ) {
+    this.session = { kernel };
+  }
+  session: { kernel: FakeKernel | null };
+  readonly kernelChanged = new Signal<
+    FakeSessionContext,
+    { name: string; oldValue: FakeKernel | null; newValue: FakeKernel | null }
+  >(this);
+
+  change(kernel: FakeKernel | null): void {
+    const oldValue = this.session.kernel;
+    this.session = { kernel };
+    this.kernelChanged.emit({ name: 'kernel', oldValue, newValue: kernel });
+  }
+}
+
+class FakeWidget {
+  constructor(path: string, kernel: FakeKernel | null) {
+    this.sessionContext = new FakeSessionContext(path, kernel);
+  }
+  readonly sessionContext: FakeSessionContext;
+  isDisposed = false;
+  readonly disposed = new Signal<FakeWidget, void>(this);
+  dispose(): void {
+    this.isDisposed = true;
+    this.disposed.emit();
+    Signal.clearData(this);
+  }
+}
+
+class FakeTracker {
+  readonly widgets: FakeWidget[] = [];
+  readonly widgetAdded = new Signal<FakeTracker, FakeWidget>(this);
+  add(widget: FakeWidget): void {
+    this.widgets.push(widget);
+    this.widgetAdded.emit(widget);
+  }
+  forEach(fn: (widget: FakeWidget) => void): void {
+    this.widgets.forEach(fn);
+  }
+}
+
+class FakeSessions {
+  models: { id: string; path: string; kernel: { id: string; name: string } }[] =
+    [];
+  readonly runningChanged = new Signal<FakeSessions, unknown[]>(this);
+  readonly opened: FakeKernel[] = [];
+  running() {
+    return this.models[Symbol.iterator]();
+  }
+  connectTo(options: {
+    model: { kernel: { id: string; name: string } };
+    kernelConnectionOptions: { handleComms: boolean };
+  }) {
+    expect(options.kernelConnectionOptions.handleComms).toBe(false);
+    const kernel = new FakeKernel(options.model.kernel.id);
+    this.opened.push(kernel);
+    return { kernel, dispose: () => kernel.dispose() };
+  }
+  set(models: FakeSessions['models']): void {
+    this.models = models;
+    this.runningChanged.emit(models);
+  }
+}
+
+class FakeVault {
+  loaded = true;
+  active: { id: string; fingerprint: string } | null = {
+    id: 'a',
+    fingerprint: '****aaaa'
+  };
+  readonly activeChanged = new Signal<
+    FakeVault,
+    { id: string; fingerprint: string } | null
+  >(this);
+  values: Record<string, string> = { a: 'value-aaaa', b: 'value-bbbb' };
+  async value(id: string): Promise<string> {
+    return this.values[id];
+  }
+  async refresh(): Promise<void> {
+    return;
+  }
+  switchTo(id: string | null): void {
+    this.active = id ? { id, fingerprint: `****${id.repeat(4)}` } : null;
+    this.activeChanged.emit(this.active);
+  }
+}
+
+const specs = {
+  specs: {
+    default: 'python3',
+    kernelspecs: {
+      python3: { name: 'python3', language: 'python' },
+      ir: { name: 'ir', language: 'R' },
+      scala: { name: 'scala', language: 'scala' }
+    }
+  },
+  specsChanged: new Signal<unknown, unknown>({})
+};
+
+const status = {
+  state: { kind: 'ready', status: { env_names: ['MLP_REFRESH_TOKEN'] } }
+};
+
+function tick(): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, 0));
+}
+
+function setup() {
+  const sessions = new FakeSessions();
+  const notebooks = new FakeTracker();
+  const consoles = new FakeTracker();
+  const vault = new FakeVault();
+  const sync = new KernelSync({
+    vault: vault as never,
+    status: status as never,
+    sessions: sessions as never,
+    kernelspecs: specs as never,
+    notebooks: notebooks as never,
+    consoles: consoles as never,
+    trans: nullTranslator.load('jupyterlab_mlplatform_tokens')
+  });
+  return { sessions, notebooks, consoles, vault, sync };
+}
+
+describe('KernelSync', () => {
+  it('sends one injection per kernel on a switch, even when a notebook and a console share it', async () => {
+    const { notebooks, consoles, vault, sync } = setup();
+    const viaNotebook = new FakeKernel('k1');
+    const viaConsole = new FakeKernel('k1');
+    notebooks.add(new FakeWidget('a.ipynb', viaNotebook));
+    consoles.add(new FakeWidget('a.ipynb', viaConsole));
+    await tick();
+    const before = viaNotebook.sent.length + viaConsole.sent.length;
+    vault.switchTo('b');
+    await tick();
+    const sent = [...viaNotebook.sent, ...viaConsole.sent].slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].code).not.toContain('value-bbbb');
+    expect(sent[0].code).toContain(Buffer.from('value-bbbb').toString('hex'));
+    sent[0].reply('ok');
+    await tick();
+    expect(sync.kernels).toEqual([
+      expect.objectContaining({
+        kernelId: 'k1',
+        fingerprint: '****bbbb',
+        sync: 'synced',
+        language: 'python'
+      })
+    ]);
+    sync.dispose();
+  });
+
+  it('retries an aborted injection and then reports it synced', async () => {
+    const { notebooks, vault, sync } = setup();
+    const kernel = new FakeKernel('k1');
+    notebooks.add(new FakeWidget('a.ipynb', kernel));
+    await tick();
+    kernel.sent.splice(0);
+    vault.switchTo('b');
+    await tick();
+    kernel.sent[0].reply('aborted');
+    await new Promise(resolve => setTimeout(resolve, 150));
+    expect(kernel.sent).toHaveLength(2);
+    expect(sync.kernels[0].sync).toBe('pending');
+    kernel.sent[1].reply('ok');
+    await tick();
+    expect(sync.kernels[0]).toMatchObject({
+      fingerprint: '****bbbb',
+      sync: 'synced'
+    });
+    sync.dispose();
+  });
+
+  it('sends after a restart from a microtask, never synchronously', async () => {
+    const { notebooks, sync } = setup();
+    const kernel = new FakeKernel('k1');
+    notebooks.add(new FakeWidget('a.ipynb', kernel));
+    await tick();
+    kernel.sent.splice(0);
+    kernel.setStatus('restarting');
+    expect(kernel.sent).toHaveLength(0);
+    kernel.setStatus('autorestarting');
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(kernel.sent).toHaveLength(1);
+    sync.dispose();
+  });
+
+  it('removes the variable when no token is active', async () => {
+    const { notebooks, vault, sync } = setup();
+    const kernel = new FakeKernel('k1');
+    notebooks.add(new FakeWidget('a.ipynb', kernel));
+    await tick();
+    kernel.sent.splice(0);
+    vault.switchTo(null);
+    await tick();
+    expect(kernel.sent).toHaveLength(1);
+    expect(kernel.sent[0].code).toContain('_os.environ.pop(_name, None)');
+    kernel.sent[0].reply('ok');
+    await tick();
+    expect(sync.kernels[0]).toMatchObject({
+      fingerprint: null,
+      sync: 'synced'
+    });
+    sync.dispose();
+  });
+
+  it('gives kernels no widget holds a short-lived connection, closed after the reply', async () => {
+    const { sessions, vault, sync } = setup();
+    sessions.set([
+      { id: 's1', path: 'x.ipynb', kernel: { id: 'k9', name: 'python3' } }
+    ]);
+    vault.switchTo('b');
+    await tick();
+    expect(sessions.opened).toHaveLength(1);
+    expect(sync.registry.transientCount).toBe(1);
+    sessions.opened[0].sent[0].reply('ok');
+    await tick();
+    expect(sessions.opened[0].isDisposed).toBe(true);
+    expect(sync.registry.transientCount).toBe(0);
+    sync.dispose();
+  });
+
+  it('sends no code to kernels of other languages and marks them for their next restart', async () => {
+    const { sessions, vault, sync } = setup();
+    sessions.set([
+      { id: 's1', path: 'x.scala', kernel: { id: 'k8', name: 'scala' } },
+      { id: 's2', path: 'y.scala', kernel: { id: 'k7', name: 'scala' } }
+    ]);
+    vault.switchTo('b');
+    await tick();
+    expect(sessions.opened).toHaveLength(0);
+    expect(sync.kernels.every(k => !k.supported && k.sync === 'pending')).toBe(
+      true
+    );
+    sync.dispose();
+  });
+
+  it('leaves no connection, listener or pending request behind when widgets close', async () => {
+    const { notebooks, consoles, sessions, vault, sync } = setup();
+    const kernel = new FakeKernel('k1');
+    const notebook = new FakeWidget('a.ipynb', kernel);
+    const console = new FakeWidget('a.ipynb', kernel);
+    notebooks.add(notebook);
+    consoles.add(console);
+    await tick();
+    const sentBefore = kernel.sent.length;
+    notebook.dispose();
+    console.dispose();
+    expect(sync.kernels).toEqual([]);
+    // No listener is left on the kernel or the session contexts.
+    kernel.setStatus('restarting');
+    await tick();
+    vault.switchTo('b');
+    await tick();
+    expect(kernel.sent).toHaveLength(sentBefore);
+    sync.dispose();
+    expect(sync.isDisposed).toBe(true);
+    expect(sync.registry.isDisposed).toBe(true);
+    // After dispose nothing reacts any more.
+    sessions.set([
+      { id: 's1', path: 'x.ipynb', kernel: { id: 'k9', name: 'python3' } }
+    ]);
+    vault.switchTo('a');
+    await tick();
+    expect(sessions.opened).toHaveLength(0);
+  });
+});
+
+describe('KernelRegistry', () => {
+  it('ignores kernelChanged with the same kernel and follows a kernel change', async () => {
+    const sessions = new FakeSessions();
+    const notebooks = new FakeTracker();
+    const registry = new KernelRegistry({
+      sessions: sessions as never,
+      notebooks: notebooks as never
+    });
+    const added: string[] = [];
+    registry.kernelAdded.connect((_, kernel) => added.push(kernel.id));
+    const first = new FakeKernel('k1');
+    const widget = new FakeWidget('a.ipynb', first);
+    notebooks.add(widget);
+    await tick();
+    widget.sessionContext.kernelChanged.emit({
+      name: 'kernel',
+      oldValue: first,
+      newValue: first
+    });
+    await tick();
+    expect(added).toEqual(['k1']);
+    const second = new FakeKernel('k2');
+    widget.sessionContext.change(second);
+    await tick();
+    expect(added).toEqual(['k1', 'k2']);
+    expect(registry.kernels.map(k => k.id)).toEqual(['k2']);
+    expect(registry.heldConnection('k2')).toBe(second);
+    registry.dispose();
+    expect(registry.kernels).toEqual([]);
+  });
+});
