@@ -28,7 +28,11 @@ BODY_MAX_BYTES = 64 * 1024
 ROLES = ("USER", "ADMIN")
 
 _ID = re.compile(r"[0-9a-f]{32}")
-_TTL = re.compile(r"(?:(\d{1,9})h)?(?:(\d{1,9})m)?(?:(\d{1,9})s)?")
+_TTL = re.compile(r"(?:([0-9]{1,9})h)?(?:([0-9]{1,9})m)?(?:([0-9]{1,9})s)?")
+#: RFC 3339 date-time with a zone, ASCII only (fromisoformat alone is laxer).
+_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
 _TTL_MAX_LENGTH = 32
 
 
@@ -154,14 +158,18 @@ def timestamp(value: object, field: str, *, nullable: bool) -> str | None:
 
 def parse_timestamp(value: object) -> datetime | None:
     """An aware datetime from an RFC 3339 string with a zone, or None."""
-    if not isinstance(value, str) or not 0 < len(value) <= 40 or "T" not in value.upper():
+    if not isinstance(value, str) or not 0 < len(value) <= 40:
         return None
-    text_value = value.strip()
+    if _TIMESTAMP.fullmatch(value) is None:
+        return None
+    text_value = value
     if text_value[-1:] in ("Z", "z"):
         text_value = text_value[:-1] + "+00:00"
     try:
         parsed = datetime.fromisoformat(text_value)
-    except ValueError:
+        # Out-of-range once in UTC (e.g. year 9999 at -14:00): not a usable date.
+        parsed.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         return None
     if parsed.tzinfo is None:
         return None

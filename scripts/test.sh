@@ -48,6 +48,11 @@ python -m pytest -q -p no:cacheprovider 2>&1 | tee "$ROOT/.run/pytest.log"
 counts=$(tail -1 "$ROOT/.run/pytest.log")
 record pytest "$(sed -n 's/.*\b\([0-9]\+\) passed.*/\1/p' <<<"$counts")" "$(sed -n 's/.*\b\([0-9]\+\) failed.*/\1/p' <<<"$counts" | grep . || echo 0)"
 
+step "Security suites (auth sweep, hostile inputs, crash safety; MLP_LONG=1 for the long runs)"
+python -m pytest -q -p no:cacheprovider security 2>&1 | tee "$ROOT/.run/security.log"
+counts=$(tail -1 "$ROOT/.run/security.log")
+record security "$(sed -n 's/.*\b\([0-9]\+\) passed.*/\1/p' <<<"$counts")" "$(sed -n 's/.*\b\([0-9]\+\) failed.*/\1/p' <<<"$counts" | grep . || echo 0)"
+
 step "Production build and wheel check"
 "$ROOT/scripts/check-wheel.sh"
 

@@ -6,8 +6,11 @@
  * checks them against the contract file.
  */
 
-/** Access-token names: 1 to 64 characters of `A-Z a-z 0-9 . _ -`. */
-export const TOKEN_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+/**
+ * Access-token names: 1 to 64 characters of `A-Z a-z 0-9 . _ -`, but not
+ * `.` or `..` (they would name another path in `/tokens/{name}`).
+ */
+export const TOKEN_NAME_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,64}$/;
 
 /** Longest access-token name. */
 export const TOKEN_NAME_MAX_LENGTH = 64;

@@ -162,8 +162,9 @@ export interface components {
      */
     Scope: 'ml-platform:Use' | 'ml-platform:Manage';
     /**
-     * @description Access-token name, 1 to 64 characters of `A-Z a-z 0-9 . _ -` (**GUESS**: the rules and
-     *     case-sensitive uniqueness).
+     * @description Access-token name, 1 to 64 characters of `A-Z a-z 0-9 . _ -`, except `.` and `..`, which
+     *     would address another path in `/tokens/{name}` (**GUESS**: the rules and case-sensitive
+     *     uniqueness).
      * @example alice
      * @example team-ml.admin_2
      */
