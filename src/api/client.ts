@@ -186,12 +186,17 @@ export class MLPlatformClient {
     request: IRequestOptions = {}
   ): Promise<void> {
     validateTokenName(name, 'name');
-    await this._authorized({
+    const result = await this._authorized({
       method: 'DELETE',
       path: `/tokens/${encodeURIComponent(name)}`,
       retry: true,
       signal: request.signal
     });
+    // A success carries no body (204); anything else that does not parse
+    // is not an answer we can trust the deletion from.
+    if (result.text.trim() !== '') {
+      parseJson(result);
+    }
   }
 
   /**

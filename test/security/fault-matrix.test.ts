@@ -1,0 +1,617 @@
+/** @jest-environment node */
+
+/**
+ * Every UI operation × every upstream fault, end to end as the browser does
+ * it: typed clients through a real Jupyter server's upstream pipe to the
+ * emulator. Each cell checks that a failure becomes one clear sentence
+ * without secrets, that the vault changes only when the operation worked,
+ * and that only idempotent requests were repeated.
+ */
+
+import { nullTranslator } from '@jupyterlab/translation';
+import { fetch as undiciFetch } from 'undici';
+
+import { type IEmulator, startEmulator } from '../../emulator/src/server';
+import {
+  type IMLPlatformClientOptions,
+  MLPlatformClient,
+  type TokenInfo
+} from '../../src/api';
+import { describeError, type IErrorContext } from '../../src/messages';
+import { TestServer } from '../kernels/server';
+
+const trans = nullTranslator.load('jupyterlab_mlplatform_tokens');
+
+/** Time allowed to one attempt; injected latency goes beyond it. */
+const TIMEOUT_MS = 1000;
+const LATENCY_MS = 1600;
+/** The emulator's bearer lifetime (its default) and a step beyond it. */
+const BEARER_TTL_SECONDS = 300;
+
+type OpKey =
+  'verify' | 'whoami' | 'list' | 'delete' | 'create' | 'redeem' | 'save';
+
+type FaultKey =
+  | 'latency'
+  | '429'
+  | '429+RA'
+  | '500'
+  | '500+RA'
+  | '502'
+  | '502+RA'
+  | '503'
+  | '503+RA'
+  | 'drop'
+  | 'malformed'
+  | 'non-json'
+  | 'expired'
+  | 'deleted'
+  | 'no-role';
+
+const OPS: readonly OpKey[] = [
+  'verify',
+  'whoami',
+  'list',
+  'delete',
+  'create',
+  'redeem',
+  'save'
+];
+
+const FAULTS: readonly FaultKey[] = [
+  'latency',
+  '429',
+  '429+RA',
+  '500',
+  '500+RA',
+  '502',
+  '502+RA',
+  '503',
+  '503+RA',
+  'drop',
+  'malformed',
+  'non-json',
+  'expired',
+  'deleted',
+  'no-role'
+];
+
+/** The upstream route each operation calls (null: it calls none). */
+const ROUTE: Record<OpKey, { method: string; prefix: string; stat: string }> = {
+  verify: { method: 'GET', prefix: '/tokens/me', stat: 'GET /tokens/me' },
+  whoami: { method: 'GET', prefix: '/tokens/me', stat: 'GET /tokens/me' },
+  list: { method: 'GET', prefix: '/tokens', stat: 'GET /tokens' },
+  delete: {
+    method: 'DELETE',
+    prefix: '/tokens/',
+    stat: 'DELETE /tokens/{name}'
+  },
+  create: {
+    method: 'POST',
+    prefix: '/register-tokens',
+    stat: 'POST /register-tokens'
+  },
+  redeem: {
+    method: 'POST',
+    prefix: '/register-tokens/redeem',
+    stat: 'POST /register-tokens/redeem'
+  },
+  // The save goes to the Jupyter server only; faults are still injected
+  // on every upstream route to show it does not depend on them.
+  save: { method: '', prefix: '/', stat: '*' }
+};
+
+const CREATING = new Set<OpKey>(['create', 'redeem']);
+
+/** describeError's context for each operation, as the UI passes it. */
+function contextOf(op: OpKey, name: string): IErrorContext {
+  switch (op) {
+    case 'list':
+      return { action: trans.__("listing the project's access tokens") };
+    case 'delete':
+      return { action: trans.__('deleting access tokens'), name };
+    case 'create':
+      return { action: trans.__('creating registration tokens'), name };
+    case 'redeem':
+      return { token: 'registration' };
+    default:
+      return {};
+  }
+}
+
+interface ICell {
+  op: OpKey;
+  fault: FaultKey;
+  ok: boolean;
+  sentence: string | null;
+  /** Requests of the operation's own route (all upstream ones for `save`). */
+  tries: number;
+  /** Statuses the emulator answered on that route, in order. */
+  statuses: string[];
+  vaultChanged: boolean;
+  /** Problems found; empty for a good cell. */
+  problems: string[];
+}
+
+interface IVaultState {
+  tokens: Array<{ id: string; active: boolean }>;
+  active_id: string | null;
+}
+
+describe('fault matrix: UI operations × upstream faults', () => {
+  let emulator: IEmulator;
+  let server: TestServer;
+  let admin: string;
+  /** Jupyter's own token (the helper starts the server without one). */
+  const jupyterToken = '';
+  const secrets: string[] = [];
+  const log: string[] = [];
+  const cells: ICell[] = [];
+  let serial = 0;
+  const previousApiUrl = process.env.MLPLATFORM_API_URL;
+
+  /** The browser's fetch: Jupyter's own auth added, like makeRequest does. */
+  const jupyterFetch = ((input: RequestInfo | URL, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (jupyterToken) {
+      headers.set('Authorization', `token ${jupyterToken}`);
+    }
+    return undiciFetch(
+      input as Parameters<typeof undiciFetch>[0],
+      {
+        ...init,
+        headers
+      } as Parameters<typeof undiciFetch>[1]
+    );
+  }) as typeof fetch;
+
+  function pipeOptions(): Omit<IMLPlatformClientOptions, 'refreshToken'> {
+    return {
+      baseUrl: `${server.base}mlplatform-tokens/upstream`,
+      authorizationHeader: 'X-MLPlatform-Authorization',
+      fetch: jupyterFetch,
+      timeoutMs: TIMEOUT_MS,
+      retryBaseDelayMs: 20
+    };
+  }
+
+  /** `connection.forToken(value)`. */
+  function forToken(value?: string): MLPlatformClient {
+    return new MLPlatformClient({ ...pipeOptions(), refreshToken: value });
+  }
+
+  /** `connection.active`: reads the active value from the vault when it needs a bearer. */
+  function activeClient(): MLPlatformClient {
+    return new MLPlatformClient({
+      ...pipeOptions(),
+      refreshToken: async () => {
+        const state = await vault();
+        if (state.active_id === null) {
+          throw new Error('no active token');
+        }
+        const answer = await server.api<{ value: string }>(
+          `tokens/${encodeURIComponent(state.active_id)}/value`
+        );
+        return answer.body.value;
+      }
+    });
+  }
+
+  /** A client straight to the emulator, for setting up a cell. */
+  function direct(value: string): MLPlatformClient {
+    return new MLPlatformClient({
+      baseUrl: emulator.url,
+      refreshToken: value,
+      fetch: undiciFetch as unknown as typeof fetch
+    });
+  }
+
+  async function vault(): Promise<IVaultState> {
+    const answer = await server.api<IVaultState>('tokens');
+    expect(answer.status).toBe(200);
+    return answer.body;
+  }
+
+  /** `vault.add(value, metadataOf(info), {activate})`: POST /mlplatform-tokens/tokens. */
+  async function save(value: string, info: TokenInfo): Promise<void> {
+    const answer = await server.api<{ message?: string }>('tokens', 'POST', {
+      value,
+      name: info.name,
+      role: info.type,
+      issuer: info.issuer_name,
+      expires_at: info.exp ?? null,
+      activate: true
+    });
+    if (answer.status !== 201 && answer.status !== 200) {
+      throw new Error(`saving answered ${answer.status}`);
+    }
+  }
+
+  /** Empty the vault, then save `value` as the active token. */
+  async function activeIs(value: string): Promise<void> {
+    for (const token of (await vault()).tokens) {
+      await server.api(`tokens/${encodeURIComponent(token.id)}`, 'DELETE');
+    }
+    const info = await direct(value).whoAmI();
+    await save(value, info);
+  }
+
+  async function mint(type: 'USER' | 'ADMIN', prefix: string): Promise<string> {
+    const minted = await emulator.mintToken({
+      name: `${prefix}-${++serial}`,
+      token_type: type
+    });
+    secrets.push(minted.refresh_token);
+    return minted.refresh_token;
+  }
+
+  async function registrationToken(): Promise<string> {
+    const created = await direct(admin).createRegistrationToken({
+      clientName: `invitee-${++serial}`,
+      role: 'USER',
+      accessTtl: '1h'
+    });
+    secrets.push(created.register_token);
+    return created.register_token;
+  }
+
+  function inject(op: OpKey, fault: FaultKey): void {
+    const route = ROUTE[op];
+    const where =
+      op === 'save' ? {} : { method: route.method, path_prefix: route.prefix };
+    const status = /^(\d{3})(\+RA)?$/.exec(fault);
+    if (status) {
+      // Without Retry-After the fault lasts (to see the sentence); with
+      // Retry-After: 1 it is a one-off, as a server asking to come back later.
+      emulator.addFault({
+        kind: 'status',
+        status: Number(status[1]),
+        ...(status[2]
+          ? { retry_after: 1, count: 1 }
+          : { retry_after: undefined }),
+        ...where
+      });
+      return;
+    }
+    switch (fault) {
+      case 'latency':
+        emulator.addFault({
+          kind: 'latency',
+          latency_ms: LATENCY_MS,
+          ...where
+        });
+        return;
+      case 'drop':
+        emulator.addFault({ kind: 'drop', ...where });
+        return;
+      case 'malformed':
+        emulator.addFault({ kind: 'malformed-json', ...where });
+        return;
+      case 'non-json':
+        emulator.addFault({ kind: 'non-json', ...where });
+        return;
+      default:
+        // expired, deleted and no-role are states of the platform, set up
+        // by `prepare`.
+        return;
+    }
+  }
+
+  /**
+   * Set the platform and the vault up for a cell; answers the operation to
+   * run (after the fault is injected) and the name it is about.
+   */
+  async function prepare(
+    op: OpKey,
+    fault: FaultKey
+  ): Promise<{ run: () => Promise<void>; name: string }> {
+    const role = fault === 'no-role' ? 'USER' : 'ADMIN';
+    if (op === 'verify') {
+      const pasted = await mint('USER', 'pasted');
+      await activeIs(admin);
+      const client = forToken(pasted);
+      const run = async (): Promise<void> => {
+        const info = await client.whoAmI();
+        await save(pasted, info);
+      };
+      if (fault === 'deleted') {
+        await direct(admin).deleteToken(`pasted-${serial}`);
+      }
+      if (fault === 'expired') {
+        // The same check again once the first bearer has expired.
+        await client.whoAmI();
+        await emulator.advance(BEARER_TTL_SECONDS + 1);
+      }
+      return { run, name: '' };
+    }
+    if (op === 'redeem') {
+      await activeIs(admin);
+      const value = await registrationToken();
+      const run = async (): Promise<void> => {
+        const minted = await forToken().redeemRegistrationToken(value);
+        secrets.push(minted.refresh_token);
+        await save(minted.refresh_token, minted.token);
+      };
+      if (fault === 'deleted') {
+        // Already used: gone from the platform.
+        const used = await direct('unused').redeemRegistrationToken(value);
+        secrets.push(used.refresh_token);
+      }
+      if (fault === 'expired') {
+        await emulator.advance(BEARER_TTL_SECONDS + 1);
+      }
+      return { run, name: '' };
+    }
+    if (op === 'save') {
+      const minted = await emulator.mintToken({
+        name: `minted-${++serial}`,
+        token_type: 'USER'
+      });
+      secrets.push(minted.refresh_token);
+      await activeIs(admin);
+      if (fault === 'expired') {
+        await emulator.advance(BEARER_TTL_SECONDS + 1);
+      }
+      if (fault === 'deleted') {
+        await direct(admin).deleteToken(minted.token.name);
+      }
+      return {
+        run: () => save(minted.refresh_token, minted.token),
+        name: minted.token.name
+      };
+    }
+    // The active token's operations.
+    const caller =
+      fault === 'deleted'
+        ? await mint(role, 'doomed')
+        : role === 'USER'
+          ? await mint('USER', 'user')
+          : admin;
+    await activeIs(caller);
+    if (fault === 'deleted') {
+      await direct(admin).deleteToken(`doomed-${serial}`);
+    }
+    const client = activeClient();
+    const victim = async (): Promise<string> => {
+      const name = `victim-${++serial}`;
+      const minted = await emulator.mintToken({ name, token_type: 'USER' });
+      secrets.push(minted.refresh_token);
+      return name;
+    };
+    const action = async (name: string): Promise<void> => {
+      switch (op) {
+        case 'whoami':
+          await client.whoAmI();
+          return;
+        case 'list':
+          await client.listProjectTokens();
+          return;
+        case 'delete':
+          await client.deleteToken(name);
+          return;
+        case 'create': {
+          const created = await client.createRegistrationToken({
+            clientName: name,
+            role: 'USER',
+            accessTtl: '1h'
+          });
+          secrets.push(created.register_token);
+          return;
+        }
+      }
+    };
+    if (fault === 'expired') {
+      // A first call leaves a bearer in the client; it then expires.
+      await action(op === 'delete' ? await victim() : `invitee-${++serial}`);
+      await emulator.advance(BEARER_TTL_SECONDS + 1);
+    }
+    const name = op === 'delete' ? await victim() : `invitee-${++serial}`;
+    return { run: () => action(name), name };
+  }
+
+  async function runCell(op: OpKey, fault: FaultKey): Promise<ICell> {
+    emulator.clearFaults();
+    const { run, name } = await prepare(op, fault);
+    const before = JSON.stringify(await vault());
+    emulator.resetStats();
+    log.length = 0;
+    inject(op, fault);
+    let ok = true;
+    let sentence: string | null = null;
+    try {
+      await run();
+    } catch (error) {
+      ok = false;
+      sentence = describeError(error, trans, contextOf(op, name));
+    }
+    emulator.clearFaults();
+    const stats = emulator.stats();
+    const after = JSON.stringify(await vault());
+    const route = ROUTE[op];
+    const tries =
+      op === 'save'
+        ? Object.values(stats).reduce((sum, n) => sum + n, 0)
+        : (stats[route.stat] ?? 0);
+    const path = route.prefix.replace(/\/$/, '');
+    const statuses = log
+      .map(line => line.split(' '))
+      .filter(
+        ([method, p]) =>
+          op !== 'save' &&
+          method === route.method &&
+          (route.stat.includes('{name}')
+            ? p.startsWith(`${path}/`)
+            : p === route.prefix)
+      )
+      .map(parts => parts[2]);
+    const cell: ICell = {
+      op,
+      fault,
+      ok,
+      sentence,
+      tries,
+      statuses,
+      vaultChanged: before !== after,
+      problems: []
+    };
+    cell.problems = judge(cell);
+    cells.push(cell);
+    return cell;
+  }
+
+  /** What is wrong with a cell, against the design's rules. */
+  function judge(cell: ICell): string[] {
+    const problems: string[] = [];
+    const { op, fault, ok, sentence, tries, statuses, vaultChanged } = cell;
+    if (!ok) {
+      if (!sentence || !sentence.trim()) {
+        problems.push('no sentence');
+      } else {
+        if (
+          /Something unexpected went wrong|refused the request \(HTTP/.test(
+            sentence
+          )
+        ) {
+          problems.push(`generic sentence: ${sentence}`);
+        }
+        if (!/^\S.*[.]$/.test(sentence) || sentence.includes('\n')) {
+          problems.push(`not one sentence: ${sentence}`);
+        }
+        for (const secret of secrets) {
+          if (sentence.includes(secret)) {
+            problems.push('sentence carries a token value');
+          }
+        }
+        if (/eyJ[\w-]+\.[\w-]+\./.test(sentence)) {
+          problems.push('sentence carries a bearer');
+        }
+      }
+      if (vaultChanged) {
+        problems.push('vault changed although the operation failed');
+      }
+    } else if (
+      (op === 'verify' || op === 'redeem' || op === 'save') &&
+      !vaultChanged
+    ) {
+      problems.push('operation succeeded but nothing was saved');
+    }
+    if (CREATING.has(op)) {
+      // Sent once; a repeat is allowed only after a 401 (bearer refused,
+      // nothing was created).
+      const refusedFirst = statuses.slice(0, -1).every(s => s === '401');
+      if (tries > 2 || (tries === 2 && !refusedFirst)) {
+        problems.push(
+          `creating POST sent ${tries} times (${statuses.join(',')})`
+        );
+      }
+    } else if (op !== 'save' && tries > 3) {
+      problems.push(`sent ${tries} times`);
+    }
+    if (op === 'save' && tries !== 0) {
+      problems.push(`the save sent ${tries} upstream requests`);
+    }
+    // Expected outcomes where the design says the operation must work.
+    const oneOff = /^(429|502|503)\+RA$/.test(fault);
+    if (oneOff && !CREATING.has(op) && op !== 'save') {
+      if (!ok || tries !== 2) {
+        problems.push(
+          `expected success on the second try, got ${ok ? 'ok' : 'failure'} after ${tries}`
+        );
+      }
+    }
+    if (fault === 'expired' && !ok) {
+      problems.push('an expired bearer was not exchanged again');
+    }
+    if (op === 'save' && !ok) {
+      problems.push('the save failed under an upstream fault');
+    }
+    return problems;
+  }
+
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      port: 0,
+      control: true,
+      bearerTtlSeconds: BEARER_TTL_SECONDS,
+      log: line => log.push(line)
+    });
+    // TestServer passes its environment on to jupyter server.
+    process.env.MLPLATFORM_API_URL = emulator.url;
+    server = await TestServer.start('/');
+    admin = await emulator.seedAdmin('team-admin');
+    secrets.push(admin);
+  }, 90000);
+
+  afterAll(async () => {
+    if (previousApiUrl === undefined) {
+      delete process.env.MLPLATFORM_API_URL;
+    } else {
+      process.env.MLPLATFORM_API_URL = previousApiUrl;
+    }
+    await server?.stop();
+    await emulator?.close();
+    printMatrix(cells);
+  }, 30000);
+
+  const grid = OPS.flatMap(op => FAULTS.map(fault => [op, fault] as const));
+
+  it.each(grid)(
+    '%s under %s',
+    async (op, fault) => {
+      const cell = await runCell(op, fault);
+      expect(cell.problems).toEqual([]);
+    },
+    20000
+  );
+});
+
+function printMatrix(cells: readonly ICell[]): void {
+  const sentences: string[] = [];
+  const label = (cell: ICell): string => {
+    if (cell.ok) {
+      return `ok${cell.tries}`;
+    }
+    const sentence = cell.sentence ?? '(none)';
+    let index = sentences.indexOf(sentence);
+    if (index < 0) {
+      index = sentences.push(sentence) - 1;
+    }
+    return `S${index + 1}:${cell.tries}`;
+  };
+  const width = 10;
+  const lines = [['', ...FAULTS].map(text => text.padEnd(width)).join('')];
+  for (const op of OPS) {
+    const row = FAULTS.map(fault => {
+      const cell = cells.find(c => c.op === op && c.fault === fault);
+      if (!cell) {
+        return '-';
+      }
+      return `${label(cell)}${cell.problems.length ? '!' : ''}`;
+    });
+    lines.push([op, ...row].map(text => text.padEnd(width)).join(''));
+  }
+  const failed = cells.filter(cell => !cell.ok);
+  const clear = failed.filter(
+    cell => cell.sentence && !cell.problems.some(p => /sentence/.test(p))
+  );
+  const vaultChanges = failed.filter(cell => cell.vaultChanged).length;
+  const badRetries = cells.filter(cell =>
+    cell.problems.some(p => /sent \d+ times|upstream requests/.test(p))
+  ).length;
+  lines.push('');
+  lines.push(
+    'Cell: okN = succeeded after N requests on its route; Sk:N = sentence k after N requests; ! = problem.'
+  );
+  sentences.forEach((sentence, i) => lines.push(`S${i + 1}: ${sentence}`));
+  lines.push('');
+  lines.push(
+    `cells: ${cells.length}, failures: ${failed.length}, clear sentences: ${clear.length}/${failed.length}, ` +
+      `vault changes on failure: ${vaultChanges}, disallowed retries: ${badRetries}`
+  );
+  for (const cell of cells.filter(c => c.problems.length)) {
+    lines.push(
+      `PROBLEM ${cell.op} × ${cell.fault}: ${cell.problems.join('; ')} [${cell.statuses.join(',')}]`
+    );
+  }
+  console.info(lines.join('\n'));
+}
