@@ -20,3 +20,5 @@ c.ServerApp.log_level = os.environ.get("MLP_UI_LOG_LEVEL", "WARN")  # noqa: F821
 # A vault of the test run's own, never the user's.
 _run_dir = tempfile.mkdtemp(prefix="mlp-ui-tests-")
 c.MLPlatformTokens.vault_path = os.path.join(_run_dir, "vault.json")  # noqa: F821
+# Settings the pages write stay with the test run too.
+c.LabApp.user_settings_dir = os.path.join(_run_dir, "user-settings")  # noqa: F821
