@@ -15,7 +15,17 @@ c.ServerApp.allow_root = True  # noqa: F821
 # Galata prepares each test's folder through the REST API from Node, without
 # an XSRF cookie, so it keeps XSRF checks off; the extension's own XSRF
 # handling is tested in pytest.
-c.ServerApp.log_level = os.environ.get("MLP_UI_LOG_LEVEL", "WARN")  # noqa: F821
+# The server log at its default level, kept in a file the leak scan reads.
+_server_log = os.environ.get("MLP_UI_SERVER_LOG")
+if _server_log:
+    _file = {"class": "logging.FileHandler", "filename": _server_log, "level": "DEBUG"}
+    c.ServerApp.logging_config = {  # noqa: F821
+        "handlers": {"mlp_file": _file},
+        "loggers": {
+            name: {"handlers": ["console", "mlp_file"]}
+            for name in ("ServerApp", "LabApp")
+        },
+    }
 
 # A vault of the test run's own, never the user's.
 _run_dir = tempfile.mkdtemp(prefix="mlp-ui-tests-")

@@ -12,6 +12,13 @@ const origin = `http://127.0.0.1:${port}`;
 const chromium = process.env.MLP_CHROMIUM || '/usr/bin/chromium';
 const emulatorPort = process.env.MLP_EMULATOR_PORT || '8766';
 const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+// The server log of this run, read by the leak scan (workers inherit it).
+process.env.MLP_UI_SERVER_LOG =
+  process.env.MLP_UI_SERVER_LOG ||
+  require('path').join(
+    require('os').tmpdir(),
+    `mlp-ui-server-${port}-${process.pid}.log`
+  );
 
 module.exports = {
   ...baseConfig,

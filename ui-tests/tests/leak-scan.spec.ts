@@ -399,6 +399,15 @@ test('leak scan: no token value outside the vault and kernel environments', asyn
   );
   counts['browser console'] = count(consoleLog.join('\n'), needles);
   counts['request URLs'] = count(urls.join('\n'), needles);
+  // The Jupyter server's log at its default level (playwright.config.js
+  // points MLP_UI_SERVER_LOG at it).
+  const serverLog = process.env.MLP_UI_SERVER_LOG;
+  const serverLogText =
+    serverLog && fs.existsSync(serverLog)
+      ? fs.readFileSync(serverLog, 'utf-8')
+      : '';
+  expect(serverLogText).toContain('jupyterlab_mlplatform_tokens');
+  counts['server log'] = count(serverLogText, needles);
   for (const where of ['In', 'history db', 'linecache']) {
     counts[`kernel ${where}`] = kernels.reduce((n, k) => n + k[where], 0);
   }
