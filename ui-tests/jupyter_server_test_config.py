@@ -22,8 +22,7 @@ if _server_log:
     c.ServerApp.logging_config = {  # noqa: F821
         "handlers": {"mlp_file": _file},
         "loggers": {
-            name: {"handlers": ["console", "mlp_file"]}
-            for name in ("ServerApp", "LabApp")
+            name: {"handlers": ["console", "mlp_file"]} for name in ("ServerApp", "LabApp")
         },
     }
 
