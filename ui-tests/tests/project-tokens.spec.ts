@@ -362,8 +362,14 @@ test.describe('Project and registration tokens', () => {
         .getByRole('button', { name: 'Create registration token…' })
         .click();
       const dialog = page.locator('.jp-Dialog-content');
+      // The dialog focuses its first field once it opens; wait for that so
+      // the focus ring is where the snapshot expects it.
+      await expect(dialog.getByLabel('Access token name')).toBeFocused();
       await dialog.getByLabel('Access token name').fill(`dora-${theme}`);
-      await dialog.getByLabel('Registration token valid for').fill('2h45m30s');
+      const validity = dialog.getByLabel('Registration token valid for');
+      await validity.fill('2h45m30s');
+      await validity.focus();
+      await expect(validity).toBeFocused();
       await expect(dialog).toContainText('Redeemable for 2 h 45 min 30 s');
       expect
         .soft(await dialog.screenshot())

@@ -349,7 +349,9 @@ test.describe('looks', () => {
       await page.evaluate(() => {
         void window.jupyterapp.commands.execute('mlplatform-tokens:add-token');
       });
-      await expect(page.locator(DIALOG)).toBeVisible();
+      await expect(
+        page.locator(`${DIALOG} input[type="password"]`)
+      ).toBeFocused();
       expect
         .soft(await page.locator('.jp-Dialog-content').screenshot())
         .toMatchSnapshot(`add-token-dialog-${theme}.png`);
@@ -360,7 +362,9 @@ test.describe('looks', () => {
           'mlplatform-tokens:redeem-registration-token'
         );
       });
-      await expect(page.locator(DIALOG)).toBeVisible();
+      await expect(
+        page.locator(`${DIALOG} input[type="password"]`)
+      ).toBeFocused();
       expect
         .soft(await page.locator('.jp-Dialog-content').screenshot())
         .toMatchSnapshot(`redeem-dialog-${theme}.png`);
