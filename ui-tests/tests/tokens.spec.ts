@@ -357,6 +357,21 @@ test.describe('looks', () => {
         .toMatchSnapshot(`add-token-dialog-${theme}.png`);
       await page.keyboard.press('Escape');
       await expect(page.locator(DIALOG)).toHaveCount(0);
+      // The confirmation that names what is removed.
+      await page
+        .locator(PANEL)
+        .getByRole('button', { name: 'Remove "Team admin" from this server' })
+        .click();
+      await expect(
+        page
+          .locator(DIALOG)
+          .getByRole('button', { name: 'Remove', exact: true })
+      ).toBeFocused();
+      expect
+        .soft(await page.locator('.jp-Dialog-content').screenshot())
+        .toMatchSnapshot(`remove-dialog-${theme}.png`);
+      await page.keyboard.press('Escape');
+      await expect(page.locator(DIALOG)).toHaveCount(0);
       await page.evaluate(() => {
         void window.jupyterapp.commands.execute(
           'mlplatform-tokens:redeem-registration-token'
