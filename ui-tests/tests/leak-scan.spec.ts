@@ -220,6 +220,9 @@ test('leak scan: no token value outside the vault and kernel environments', asyn
     }
   );
 
+  // Earlier specs in the same server may have left a layout in the real
+  // (unmocked) workspace; start from an empty one.
+  await request.delete(`${baseURL}/lab/api/workspaces/default`);
   await page.goto(`tree/${tmpPath}`);
   await openPanel(page);
 
