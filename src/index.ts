@@ -146,11 +146,12 @@ const actionsPlugin: JupyterFrontEndPlugin<actions.IActionContext> = {
           // Defaults apply when the settings cannot be read.
         });
     }
+    // The vault plugin's first load changes the active token, which starts
+    // the check; only a load that finished already needs one here.
     const verification = new ActiveTokenStatus({ vault, connection });
-    void vault.refresh().then(
-      () => verification.check(),
-      () => undefined
-    );
+    if (vault.loaded) {
+      void verification.check();
+    }
     return {
       vault,
       connection,

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 /**
  * Helpers of the kernel-sync journeys: tokens through the REST API, and a
  * handle on the page's notebooks, kernels and the extension's models.
@@ -463,4 +465,31 @@ export async function notebookKernelState(
     return win.mlpTest.notebook().sessionContext.session?.kernel?.id;
   });
   return (await kernelStates(page)).find(kernel => kernel.kernelId === id);
+}
+
+/**
+ * A notebook's checkpoint as the server keeps it on disk, or null when it
+ * has none (read straight from the server's root folder).
+ */
+export async function checkpointOnDisk(
+  page: Page,
+  folder: string,
+  notebookName: string
+): Promise<string | null> {
+  const root = await page.evaluate(
+    () =>
+      (
+        window as unknown as {
+          jupyterapp: { paths: { directories: { serverRoot: string } } };
+        }
+      ).jupyterapp.paths.directories.serverRoot
+  );
+  const stem = notebookName.replace(/\.ipynb$/, '');
+  const file = path.join(
+    root,
+    folder,
+    '.ipynb_checkpoints',
+    `${stem}-checkpoint.ipynb`
+  );
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf-8') : null;
 }

@@ -1,10 +1,10 @@
 import { Page } from '@playwright/test';
 import * as fs from 'fs';
-import * as path from 'path';
 
 import { expect, test } from './fixtures';
 import {
   activate,
+  checkpointOnDisk,
   cellOutputs,
   installHandle,
   kernelStates,
@@ -372,22 +372,9 @@ test.describe('Live token sync into running kernels', () => {
     await page.notebook.save();
     const saved = await request.get(`${baseURL}/api/contents/${notebook}`);
     const files = [await saved.text()];
-    const root = await page.evaluate(
-      () =>
-        (
-          window as unknown as {
-            jupyterapp: { paths: { directories: { serverRoot: string } } };
-          }
-        ).jupyterapp.paths.directories.serverRoot
-    );
-    const checkpoint = path.join(
-      root,
-      tmpPath,
-      '.ipynb_checkpoints',
-      'switch-checkpoint.ipynb'
-    );
-    if (fs.existsSync(checkpoint)) {
-      files.push(fs.readFileSync(checkpoint, 'utf-8'));
+    const checkpoint = await checkpointOnDisk(page, tmpPath, 'switch.ipynb');
+    if (checkpoint !== null) {
+      files.push(checkpoint);
     }
     for (const text of files) {
       for (const needle of [

@@ -11,10 +11,9 @@
  */
 import { Page } from '@playwright/test';
 import * as fs from 'fs';
-import * as path from 'path';
 
 import { expect, test } from './fixtures';
-import { runInKernel } from './kernel-helpers';
+import { checkpointOnDisk, runInKernel } from './kernel-helpers';
 import { clearVault, createRegistrationToken, mintToken } from './platform';
 
 const PANEL = '#jp-mlpTokens-panel';
@@ -354,23 +353,7 @@ test('leak scan: no token value outside the vault and kernel environments', asyn
   const list = (await checkpoints.json()) as { id: string }[];
   expect(list.length).toBeGreaterThan(0);
   let checkpointText = '';
-  const root = await page.evaluate(
-    () =>
-      (
-        window as unknown as {
-          jupyterapp: { paths: { directories: { serverRoot: string } } };
-        }
-      ).jupyterapp.paths.directories.serverRoot
-  );
-  const onDisk = path.join(
-    root,
-    tmpPath,
-    '.ipynb_checkpoints',
-    'leak-checkpoint.ipynb'
-  );
-  if (fs.existsSync(onDisk)) {
-    checkpointText += fs.readFileSync(onDisk, 'utf-8');
-  }
+  checkpointText += (await checkpointOnDisk(page, tmpPath, 'leak.ipynb')) ?? '';
   // Through the contents API too: restore the checkpoint, read the file.
   const restored = await request.post(
     `${baseURL}/api/contents/${notebook}/checkpoints/${list[0].id}`
