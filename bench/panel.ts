@@ -32,17 +32,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import { startEmulator } from '../emulator/src/server';
-
-// Playwright is a dependency of the UI tests, not of the extension.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { chromium } = require('../ui-tests/node_modules/playwright-core') as {
-  chromium: {
-    launch(options: object): Promise<{
-      newPage(): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-      close(): Promise<void>;
-    }>;
-  };
-};
+import { type IBrowser, launchChromium } from './chromium';
 
 const TOKENS = 5000;
 const RUNS = 7;
@@ -131,7 +121,7 @@ async function main(): Promise<void> {
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
   let server: ChildProcess | null = null;
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | null = null;
+  let browser: IBrowser | null = null;
   try {
     server = spawn(
       'jupyter',
@@ -165,18 +155,7 @@ async function main(): Promise<void> {
       throw new Error(`Saving the admin token failed: ${saved.status}`);
     }
 
-    browser = await chromium.launch({
-      executablePath: process.env.MLP_CHROMIUM || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic'
-      ]
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${base}/lab`);

@@ -175,21 +175,16 @@ export class Transport {
     signal: AbortSignal
   ): Promise<IHttpResult> {
     const doFetch = this._options.fetch; // called unbound: window.fetch needs it
-    const headers: Record<string, string> = {
-      Accept: 'application/json',
-      ...request.headers
-    };
-    let body: string | undefined;
+    const headers: Record<string, string> = Object.assign(
+      { Accept: 'application/json' },
+      request.headers
+    );
+    const init: RequestInit = { method: request.method, headers, signal };
     if (request.body !== undefined) {
       headers['Content-Type'] = 'application/json';
-      body = JSON.stringify(request.body);
+      init.body = JSON.stringify(request.body);
     }
-    const response = await doFetch(this._baseUrl + request.path, {
-      method: request.method,
-      headers,
-      body,
-      signal
-    });
+    const response = await doFetch(this._baseUrl + request.path, init);
     const text = await response.text();
     const status = response.status;
     return {

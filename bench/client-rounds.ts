@@ -1,0 +1,110 @@
+/**
+ * The measured calls of bench/client.ts and the loop that times them. Runs in
+ * Node and, bundled, in Chromium, so both runtimes time the same code.
+ */
+
+import { MLPlatformClient } from '../src/api';
+
+/** The variants, in the order `runRounds` reports them. */
+export const VARIANTS = ['raw', 'rawCancellable', 'client'] as const;
+
+/**
+ * How many calls to time.
+ */
+export interface IRoundsOptions {
+  /** Untimed calls of each variant first. */
+  warmup: number;
+  /** Timed calls of each variant. */
+  measured: number;
+  /** The timed calls are split into rounds, the variants alternating. */
+  rounds: number;
+}
+
+/**
+ * Latencies (ms) and total time (ms) of each variant, as in `VARIANTS`.
+ */
+export interface IRoundsResult {
+  latencies: number[][];
+  totals: number[];
+}
+
+/**
+ * Time `GET /tokens/me` three ways with the same `fetch` against the same
+ * emulator: a raw fetch with a bearer obtained once; the same, cancellable
+ * on a timeout (an AbortController per request and a timer); and
+ * `MLPlatformClient.whoAmI()`.
+ */
+export async function runRounds(
+  doFetch: typeof fetch,
+  url: string,
+  refreshToken: string,
+  options: IRoundsOptions
+): Promise<IRoundsResult> {
+  const refreshed = await doFetch(`${url}/auth/refresh`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ refresh_token: refreshToken })
+  });
+  const { access_token: bearer } = (await refreshed.json()) as {
+    access_token: string;
+  };
+  const headers = {
+    Accept: 'application/json',
+    Authorization: `Bearer ${bearer}`
+  };
+  const raw = async (): Promise<unknown> => {
+    const response = await doFetch(`${url}/tokens/me`, { headers });
+    if (response.status !== 200) {
+      throw new Error(`raw GET /tokens/me: HTTP ${response.status}`);
+    }
+    return response.json();
+  };
+  const rawCancellable = async (): Promise<unknown> => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 15_000);
+    try {
+      const response = await doFetch(`${url}/tokens/me`, {
+        headers,
+        signal: controller.signal
+      });
+      return await response.json();
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const client = new MLPlatformClient({
+    baseUrl: url,
+    refreshToken,
+    fetch: doFetch
+  });
+  const viaClient = (): Promise<unknown> => client.whoAmI();
+
+  const variants = [raw, rawCancellable, viaClient];
+  const latencies: number[][] = variants.map(() => []);
+  const totals = variants.map(() => 0);
+  const timed = async (
+    n: number,
+    call: () => Promise<unknown>,
+    into: number[]
+  ): Promise<number> => {
+    const started = performance.now();
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      await call();
+      into.push(performance.now() - t0);
+    }
+    return performance.now() - started;
+  };
+  for (const variant of variants) {
+    await timed(options.warmup, variant, []);
+  }
+  const perRound = Math.ceil(options.measured / options.rounds);
+  for (let round = 0; round < options.rounds; round++) {
+    for (let v = 0; v < variants.length; v++) {
+      // Alternate the order too, so no variant always runs first.
+      const k = round % 2 === 0 ? v : variants.length - 1 - v;
+      totals[k] += await timed(perRound, variants[k], latencies[k]);
+    }
+  }
+  return { latencies, totals };
+}
