@@ -14,6 +14,11 @@ const { chromium } = require('../ui-tests/node_modules/playwright-core') as {
  */
 export interface IBrowser {
   newPage(): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** A fresh context: its own cache, cookies and storage. */
+  newContext(): Promise<{
+    newPage(): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    close(): Promise<void>;
+  }>;
   close(): Promise<void>;
 }
 

@@ -17,54 +17,21 @@
  * Chromium at /usr/bin/chromium (MLP_CHROMIUM to change). Exits by itself.
  */
 
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import {
-  cpSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync
-} from 'node:fs';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import { startEmulator } from '../emulator/src/server';
 import { type IBrowser, launchChromium } from './chromium';
+import { buildProduction, freePort, median, waitFor } from './util';
 
 const TOKENS = 5000;
 const RUNS = 7;
 const BUDGET_MS = 150;
 const BUDGET_GZIP_KB = 40;
 const ROOT = join(__dirname, '..');
-
-function freePort(): number {
-  const script =
-    "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close();});";
-  return Number(execFileSync(process.execPath, ['-e', script]).toString());
-}
-
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) {
-        return;
-      }
-    } catch {
-      // not up yet
-    }
-    await new Promise(resolve => setTimeout(resolve, 300));
-  }
-  throw new Error(`${url} did not answer`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function row(label: string, value: string, budget: string, ok: boolean) {
   console.log(
@@ -85,24 +52,13 @@ function gzippedJs(dir: string): { files: number; kb: number } {
 }
 
 /**
- * Build the production bundle from `lib/` in a scratch folder (the
- * installed build, which the UI tests use, stays as it is) and measure it.
+ * Build the production bundle in a scratch folder (the installed build,
+ * which the UI tests use, stays as it is) and measure it.
  */
 function productionBundle(): { files: number; kb: number } {
   const scratch = mkdtempSync(join(tmpdir(), 'mlp-bench-build-'));
   try {
-    for (const folder of ['lib', 'style', 'schema']) {
-      cpSync(join(ROOT, folder), join(scratch, folder), { recursive: true });
-    }
-    symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'));
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    pkg.jupyterlab.outputDir = 'out';
-    writeFileSync(join(scratch, 'package.json'), JSON.stringify(pkg));
-    execFileSync('jupyter-builder', ['build', '.'], {
-      cwd: scratch,
-      stdio: 'ignore'
-    });
-    return gzippedJs(join(scratch, 'out', 'static'));
+    return gzippedJs(join(buildProduction(scratch), 'static'));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

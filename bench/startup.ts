@@ -1,0 +1,321 @@
+/**
+ * JupyterLab start time with and without the extension.
+ *
+ *   PATH=.venv/bin:$PATH npx tsx bench/startup.ts
+ *
+ * Each run starts a fresh `jupyter lab` (own port, empty folder, workspace
+ * and settings) and opens it in a fresh Chromium context (cold cache):
+ *
+ * - server: from spawning `jupyter lab` to `/api/status` answering;
+ * - page: from navigating to `/lab` to the shell drawn and the splash gone;
+ * - total: from spawning to the page ready.
+ *
+ * "With" is the extension's production build (as the wheel ships it) and
+ * its server part, with an active Administrator token in the vault, so it
+ * does all its start-up work (reads the vault, checks the token through the
+ * pipe against the emulator, adds panel, commands and status bar).
+ * "Without" is the same JupyterLab with the extension's server part
+ * disabled and its frontend off the labextensions path, so none of its code
+ * is loaded. Both read the prebuilt extensions from a folder of links to the
+ * installed ones. The runs alternate (with, without, without, with, …).
+ * Budget: total with/without ≤ 1.03 (p50).
+ *
+ * Needs `make setup` (`lib/` built, server part installed), `jupyter` and
+ * `jupyter-builder` on PATH, and Chromium at /usr/bin/chromium (MLP_CHROMIUM
+ * to change). Exits by itself.
+ */
+
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { startEmulator } from '../emulator/src/server';
+import { type IBrowser, launchChromium } from './chromium';
+import { buildProduction, freePort, median, waitFor } from './util';
+
+const RUNS = Number(process.env.STARTUP_RUNS ?? 7);
+const BUDGET_RATIO = 1.03;
+const PACKAGE = 'jupyterlab-mlplatform-tokens';
+const SERVER_EXTENSION = 'jupyterlab_mlplatform_tokens';
+
+type Variant = 'with' | 'without';
+
+interface ITiming {
+  server: number;
+  page: number;
+  total: number;
+}
+
+/** The labextensions folders JupyterLab reads, from `jupyter --paths`. */
+function labextensionsPaths(): string[] {
+  const paths = JSON.parse(
+    execFileSync('jupyter', ['--paths', '--json']).toString()
+  ) as { data: string[] };
+  return paths.data
+    .map(dir => join(dir, 'labextensions'))
+    .filter(dir => existsSync(dir));
+}
+
+/**
+ * A labextensions folder holding every installed prebuilt extension but
+ * this one (as links), plus `ours` when given.
+ */
+function labextensionsFolder(dir: string, ours: string | null): string {
+  mkdirSync(dir, { recursive: true });
+  for (const source of labextensionsPaths()) {
+    for (const entry of readdirSync(source)) {
+      const names = entry.startsWith('@')
+        ? readdirSync(join(source, entry)).map(name => `${entry}/${name}`)
+        : [entry];
+      for (const name of names) {
+        const target = join(dir, name);
+        if (name === PACKAGE || existsSync(target)) {
+          continue; // the first folder on the path wins, as in JupyterLab
+        }
+        mkdirSync(join(target, '..'), { recursive: true });
+        symlinkSync(join(source, name), target);
+      }
+    }
+  }
+  if (ours) {
+    symlinkSync(ours, join(dir, PACKAGE));
+  }
+  return dir;
+}
+
+/** Write the server configuration of one variant; return its path. */
+function writeConfig(
+  scratch: string,
+  variant: Variant,
+  vaultPath: string,
+  labextensions: string
+): string {
+  const lines = [
+    'c.ServerApp.ip = "127.0.0.1"',
+    'c.ServerApp.open_browser = False',
+    'c.ServerApp.allow_root = True',
+    'c.IdentityProvider.token = ""',
+    'c.ServerApp.disable_check_xsrf = True',
+    `c.ServerApp.root_dir = ${JSON.stringify(join(scratch, 'root'))}`,
+    `c.LabApp.workspaces_dir = ${JSON.stringify(join(scratch, 'workspaces'))}`,
+    `c.LabApp.user_settings_dir = ${JSON.stringify(join(scratch, 'settings'))}`,
+    `c.LabApp.labextensions_path = [${JSON.stringify(labextensions)}]`
+  ];
+  if (variant === 'with') {
+    lines.push(`c.MLPlatformTokens.vault_path = ${JSON.stringify(vaultPath)}`);
+  } else {
+    lines.push(
+      `c.ServerApp.jpserver_extensions = {${JSON.stringify(SERVER_EXTENSION)}: False}`
+    );
+  }
+  const file = join(scratch, `${variant}.py`);
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+/** Stop a server and wait for it to exit. */
+async function stop(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) {
+    return;
+  }
+  const exited = new Promise(resolve => server.once('exit', resolve));
+  server.kill('SIGTERM');
+  const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Start JupyterLab with `config`; return it once `/api/status` answers. */
+async function startLab(
+  config: string,
+  port: number,
+  env: NodeJS.ProcessEnv
+): Promise<{ server: ChildProcess; readyAt: number; startedAt: number }> {
+  const startedAt = performance.now();
+  const server = spawn(
+    'jupyter',
+    ['lab', '--config', config, `--ServerApp.port=${port}`],
+    { env, stdio: ['ignore', 'ignore', 'pipe'] }
+  );
+  let log = '';
+  server.stderr!.on('data', (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<never>((_, reject) =>
+    server.once('exit', code =>
+      reject(new Error(`jupyter lab exited (${code}):\n${log}`))
+    )
+  );
+  try {
+    await Promise.race([
+      waitFor(`http://127.0.0.1:${port}/api/status`, 120_000, 20),
+      exited
+    ]);
+  } catch (error) {
+    await stop(server);
+    throw error;
+  }
+  exited.catch(() => undefined); // it exits when stopped
+  return { server, readyAt: performance.now(), startedAt };
+}
+
+/**
+ * Open `/lab` in a fresh context; return when the shell is ready, and
+ * whether the extension's panel is there.
+ */
+async function openLab(
+  browser: IBrowser,
+  port: number
+): Promise<{ readyAt: number; hasPanel: boolean }> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${port}/lab`, {
+      waitUntil: 'commit'
+    });
+    await page.waitForFunction(
+      () =>
+        document.querySelector('.jp-LabShell') !== null &&
+        document.getElementById('jupyterlab-splash') === null,
+      undefined,
+      { polling: 10, timeout: 120_000 }
+    );
+    const readyAt = performance.now();
+    const hasPanel = (await page.$('#jp-mlpTokens-panel')) !== null;
+    return { readyAt, hasPanel };
+  } finally {
+    await context.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const emulator = await startEmulator({ port: 0 });
+  const admin = await emulator.seedAdmin('bench-admin');
+  const scratch = mkdtempSync(join(tmpdir(), 'mlp-bench-startup-'));
+  const env = { ...process.env, MLPLATFORM_API_URL: emulator.url };
+  const vaultPath = join(scratch, 'vault', 'vault.json');
+  const production = buildProduction(join(scratch, 'build'));
+  const configs = {
+    with: writeConfig(
+      scratch,
+      'with',
+      vaultPath,
+      labextensionsFolder(join(scratch, 'labextensions-with'), production)
+    ),
+    without: writeConfig(
+      scratch,
+      'without',
+      vaultPath,
+      labextensionsFolder(join(scratch, 'labextensions-without'), null)
+    )
+  };
+  const browser = await launchChromium();
+  const timings: Record<Variant, ITiming[]> = { with: [], without: [] };
+
+  const run = async (variant: Variant, save: boolean): Promise<ITiming> => {
+    for (const folder of ['root', 'workspaces', 'settings']) {
+      rmSync(join(scratch, folder), { recursive: true, force: true });
+      mkdirSync(join(scratch, folder));
+    }
+    const port = freePort();
+    const { server, readyAt, startedAt } = await startLab(
+      configs[variant],
+      port,
+      env
+    );
+    try {
+      if (save) {
+        // Once, untimed: the active token the timed runs start with.
+        const saved = await fetch(
+          `http://127.0.0.1:${port}/mlplatform-tokens/tokens`,
+          {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({
+              value: admin,
+              name: 'bench-admin',
+              role: 'ADMIN',
+              issuer: 'emulator',
+              expires_at: null,
+              activate: true
+            })
+          }
+        );
+        if (!saved.ok) {
+          throw new Error(`Saving the token failed: HTTP ${saved.status}`);
+        }
+      }
+      const pageStart = performance.now();
+      const { readyAt: pageReady, hasPanel } = await openLab(browser, port);
+      if (hasPanel !== (variant === 'with')) {
+        throw new Error(
+          `The panel is ${hasPanel ? '' : 'not '}there in a run ${variant} the extension`
+        );
+      }
+      return {
+        server: readyAt - startedAt,
+        page: pageReady - pageStart,
+        total: readyAt - startedAt + (pageReady - pageStart)
+      };
+    } finally {
+      await stop(server);
+    }
+  };
+
+  try {
+    // Warm-up, untimed: saves the token, fills the OS file cache.
+    await run('with', true);
+    await run('without', false);
+    for (let i = 0; i < RUNS; i++) {
+      const order: Variant[] =
+        i % 2 === 0 ? ['with', 'without'] : ['without', 'with'];
+      for (const variant of order) {
+        timings[variant].push(await run(variant, false));
+      }
+    }
+  } finally {
+    await browser.close();
+    await emulator.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  const cell = (value: string, width: number) => value.padStart(width);
+  console.log(
+    `JupyterLab start, ${RUNS} runs each, alternating; medians (load average ${loadavg()[0].toFixed(2)})`
+  );
+  console.log(
+    `${''.padEnd(34)}${cell('without', 12)}${cell('with', 12)}${cell('with/without', 15)}`
+  );
+  const rows: [string, keyof ITiming][] = [
+    ['server: spawn → /api/status (ms)', 'server'],
+    ['page: /lab → shell ready (ms)', 'page'],
+    ['total (ms)', 'total']
+  ];
+  const ratios: Record<string, number> = {};
+  for (const [label, key] of rows) {
+    const without = median(timings.without.map(t => t[key]));
+    const withIt = median(timings.with.map(t => t[key]));
+    ratios[key] = withIt / without;
+    console.log(
+      `${label.padEnd(34)}${cell(without.toFixed(0), 12)}${cell(withIt.toFixed(0), 12)}${cell(ratios[key].toFixed(3), 15)}`
+    );
+  }
+  console.log('');
+  console.log(
+    `Budget: start with/without ≤ ${BUDGET_RATIO} (total, p50): ${ratios.total.toFixed(3)} — ${ratios.total <= BUDGET_RATIO ? 'PASS' : 'FAIL'}`
+  );
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exitCode = 1;
+});
