@@ -15,12 +15,12 @@
 import type {
   Kernel,
   KernelManager as KernelManagerType,
-  KernelMessage,
   Session
 } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
-import { createHash, randomBytes } from 'crypto';
+import { randomBytes } from 'crypto';
 
+import { probeLine, PYTHON_PROBE, run } from '../test/kernels/probe';
 import { TestServer } from '../test/kernels/server';
 
 // `@jupyterlab/apputils` needs a DOM; the sync only uses its notifications.
@@ -47,29 +47,6 @@ const SWITCHES = Number(process.env.KS_SWITCHES ?? 10);
 const NEW = Number(process.env.KS_NEW ?? 200);
 const RESTARTS = Number(process.env.KS_RESTARTS ?? 200);
 const PARALLEL = 4;
-
-const PROBE = [
-  'import hashlib as _h, os as _o',
-  "_v = _o.environ.get('MLP_REFRESH_TOKEN')",
-  "print('MLP:' + (_h.sha256(_v.encode()).hexdigest()[:16] if _v else 'none'))",
-  'del _h, _o, _v'
-].join('\n');
-
-function probeLine(value: string): string {
-  return `MLP:${createHash('sha256').update(value).digest('hex').slice(0, 16)}`;
-}
-
-async function run(kernel: Kernel.IKernelConnection): Promise<string> {
-  let out = '';
-  const future = kernel.requestExecute({ code: PROBE, store_history: false });
-  future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
-    if (msg.header.msg_type === 'stream') {
-      out += (msg as KernelMessage.IStreamMsg).content.text;
-    }
-  };
-  await future.done;
-  return out.trim();
-}
 
 /**
  * A stand-in for a notebook panel: what the registry reads of one.
@@ -209,7 +186,7 @@ async function main(): Promise<void> {
     for (const session of running) {
       // A first cell, not `info`: a kernel_info request sent before the
       // kernel listens may never be answered.
-      await run(session.kernel!);
+      await run(session.kernel!, PYTHON_PROBE);
       notebooks.add(new Holder(session.path, session.kernel!));
     }
     const latencies: number[] = [];
@@ -237,7 +214,9 @@ async function main(): Promise<void> {
         await new Promise(resolve => setTimeout(resolve, 1));
       }
       latencies.push(performance.now() - t0);
-      const seen = await Promise.all(running.map(s => run(s.kernel!)));
+      const seen = await Promise.all(
+        running.map(s => run(s.kernel!, PYTHON_PROBE))
+      );
       wrong += seen.filter(line => line !== probeLine(tokens[target])).length;
     }
     const activeValue = tokens[SWITCHES % 2];
@@ -252,7 +231,7 @@ async function main(): Promise<void> {
       const session = await start(1000 + i);
       const holder = new Holder(session.path, session.kernel!);
       notebooks.add(holder);
-      const line = await run(session.kernel!);
+      const line = await run(session.kernel!, PYTHON_PROBE);
       holder.dispose();
       await session.shutdown();
       return line === probeLine(activeValue) ? 0 : 1;
@@ -265,7 +244,7 @@ async function main(): Promise<void> {
       start(5000 + i)
     );
     for (const session of restartKernels) {
-      await run(session.kernel!);
+      await run(session.kernel!, PYTHON_PROBE);
       notebooks.add(new Holder(session.path, session.kernel!));
     }
     const perKernel = Math.ceil(RESTARTS / PARALLEL);
@@ -275,7 +254,7 @@ async function main(): Promise<void> {
         const count = Math.min(perKernel, RESTARTS - k * perKernel);
         for (let i = 0; i < count; i++) {
           const restarting = session.kernel!.restart();
-          const line = run(session.kernel!);
+          const line = run(session.kernel!, PYTHON_PROBE);
           await restarting;
           if ((await line) !== probeLine(activeValue)) {
             missed++;

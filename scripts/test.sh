@@ -20,12 +20,23 @@ record() {
   printf '%s: %s passed, %s failed (%ss)\n' "$1" "$2" "$3" "$(($(date +%s) - step_start))" >>"$REPORT"
 }
 
+# From Debian when missing: Chromium for the UI tests, R with IRkernel for
+# the R kernel tests (which then must not be skipped).
+if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
+apt_updated=""
+apt_install() {
+  [ -n "$apt_updated" ] || { $SUDO apt-get update -qq && apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
 if ! command -v chromium >/dev/null && [ ! -x "${MLP_CHROMIUM:-/usr/bin/chromium}" ]; then
   step "Installing Chromium from Debian"
-  if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  apt_install chromium
 fi
+if ! Rscript -e 'invisible(packageVersion("IRkernel"))' >/dev/null 2>&1; then
+  step "Installing R and IRkernel from Debian"
+  apt_install --no-install-recommends r-base-core r-cran-irkernel
+fi
+export MLP_REQUIRE_R=1
 
 step "Setting up"
 "$ROOT/scripts/setup.sh"

@@ -4,21 +4,12 @@
  * extension's server part plus `KernelSync` driving kernels through
  * `@jupyterlab/services`, as the browser does.
  */
-import {
-  Kernel,
-  KernelManager,
-  KernelMessage,
-  KernelSpecManager,
-  Session,
-  SessionManager
-} from '@jupyterlab/services';
-import { nullTranslator } from '@jupyterlab/translation';
-import { createHash, randomBytes } from 'crypto';
+import { KernelMessage, Session } from '@jupyterlab/services';
 
 import { KernelSync } from '../../src/kernels/sync';
-import { StatusModel } from '../../src/server/status';
 import { VaultModel } from '../../src/vault/model';
-import { TestServer } from './server';
+import { Harness, type IHarnessToken } from './helpers';
+import { delay, newValue, probeLine, PYTHON_PROBE, run } from './probe';
 
 // apputils needs a DOM to load; the sync only uses its notifications.
 jest.mock('@jupyterlab/apputils', () => ({
@@ -27,82 +18,21 @@ jest.mock('@jupyterlab/apputils', () => ({
 
 jest.setTimeout(120000);
 
-const PROBE = [
-  'import hashlib as _h, os as _o',
-  "_v = _o.environ.get('MLP_REFRESH_TOKEN')",
-  "print('MLP:' + (_h.sha256(_v.encode()).hexdigest()[:16] if _v else 'none'))",
-  'del _h, _o, _v'
-].join('\n');
-
-function probeLine(value: string | null): string {
-  return value === null
-    ? 'MLP:none'
-    : `MLP:${createHash('sha256').update(value).digest('hex').slice(0, 16)}`;
-}
-
-function newValue(): string {
-  return `hrn.${randomBytes(18).toString('base64url')}`;
-}
-
-/**
- * Execute code as a user would and answer its stdout (or the reply status).
- */
-async function run(
-  kernel: Kernel.IKernelConnection,
-  code: string
-): Promise<string> {
-  let out = '';
-  const future = kernel.requestExecute({ code, store_history: false });
-  future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
-    if (KernelMessage.isStreamMsg(msg)) {
-      out += msg.content.text;
-    }
-  };
-  const reply = await future.done;
-  return out.trim() || `reply:${reply.content.status}`;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
-
 describe('kernel sync against a real server', () => {
-  let server: TestServer;
-  let kernels: KernelManager;
-  let sessions: SessionManager;
-  let specs: KernelSpecManager;
+  let harness: Harness;
   let vault: VaultModel;
-  let status: StatusModel;
   let sync: KernelSync;
   let user: Session.ISessionConnection;
-  let first: { id: string; fingerprint: string; value: string };
-  let second: { id: string; fingerprint: string; value: string };
+  let first: IHarnessToken;
+  let second: IHarnessToken;
 
   beforeAll(async () => {
-    server = await TestServer.start();
-    const value = newValue();
-    first = { ...(await server.addToken(value)), value };
-    const other = newValue();
-    second = { ...(await server.addToken(other, false)), value: other };
-    const serverSettings = server.settings;
-    kernels = new KernelManager({ serverSettings });
-    sessions = new SessionManager({ serverSettings, kernelManager: kernels });
-    specs = new KernelSpecManager({ serverSettings });
-    await Promise.all([kernels.ready, sessions.ready, specs.ready]);
-    vault = new VaultModel({ serverSettings });
-    status = new StatusModel({ serverSettings });
-    await Promise.all([vault.refresh(), status.refresh()]);
-    sync = new KernelSync({
-      vault,
-      status,
-      sessions,
-      kernelspecs: specs,
-      kernels,
-      notebooks: null,
-      consoles: null,
-      trans: nullTranslator.load('jupyterlab_mlplatform_tokens')
-    });
-    user = await sessions.startNew({
+    harness = await Harness.start();
+    first = await harness.addToken(newValue());
+    second = await harness.addToken(newValue(), false);
+    sync = await harness.startSync();
+    vault = harness.vault!;
+    user = await harness.sessions.startNew({
       path: 'harness.ipynb',
       type: 'notebook',
       name: 'harness.ipynb',
@@ -113,20 +43,14 @@ describe('kernel sync against a real server', () => {
   });
 
   afterAll(async () => {
-    sync?.dispose();
     if (user && !user.isDisposed) {
       await user.shutdown().catch(() => undefined);
     }
-    sessions?.dispose();
-    kernels?.dispose();
-    specs?.dispose();
-    vault?.dispose();
-    status?.dispose();
-    await server?.stop();
+    await harness?.dispose();
   });
 
   it('a new kernel sees the token in its first cell', async () => {
-    expect(await run(user.kernel!, PROBE)).toBe(probeLine(first.value));
+    expect(await run(user.kernel!, PYTHON_PROBE)).toBe(probeLine(first.value));
   });
 
   it.each([0, 5, 50, 200, 500, 1000])(
@@ -135,14 +59,14 @@ describe('kernel sync against a real server', () => {
       const kernel = user.kernel!;
       const restarting = kernel.restart();
       await delay(ms);
-      const seen = run(kernel, PROBE);
+      const seen = run(kernel, PYTHON_PROBE);
       await restarting;
       expect(await seen).toBe(probeLine(first.value));
     }
   );
 
   it('a switch reaches a kernel no widget holds, with only status messages on iopub, and closes its connection', async () => {
-    await sessions.refreshRunning();
+    await harness.sessions.refreshRunning();
     const iopub = new Set<string>();
     const watch = (_: unknown, msg: KernelMessage.IIOPubMessage) => {
       iopub.add(msg.header.msg_type);
@@ -150,15 +74,7 @@ describe('kernel sync against a real server', () => {
     user.kernel!.iopubMessage.connect(watch);
     await delay(300);
     await vault.activate(second.id);
-    const deadline = Date.now() + 15000;
-    while (
-      !sync.kernels.every(
-        k => k.sync === 'synced' && k.fingerprint === second.fingerprint
-      ) &&
-      Date.now() < deadline
-    ) {
-      await delay(20);
-    }
+    await harness.synced(second.fingerprint);
     expect(sync.kernels).toEqual([
       expect.objectContaining({
         fingerprint: second.fingerprint,
@@ -170,18 +86,12 @@ describe('kernel sync against a real server', () => {
     user.kernel!.iopubMessage.disconnect(watch);
     expect([...iopub]).toEqual(['status']);
     expect(sync.registry.transientCount).toBe(0);
-    expect(await run(user.kernel!, PROBE)).toBe(probeLine(second.value));
+    expect(await run(user.kernel!, PYTHON_PROBE)).toBe(probeLine(second.value));
   });
 
   it('a removal takes the variable away from os.environ and subprocesses', async () => {
     await vault.remove(second.id);
-    const deadline = Date.now() + 15000;
-    while (
-      !sync.kernels.every(k => k.sync === 'synced' && k.fingerprint === null) &&
-      Date.now() < deadline
-    ) {
-      await delay(20);
-    }
+    await harness.synced(null);
     expect(
       await run(
         user.kernel!,
@@ -198,7 +108,7 @@ describe('kernel sync against a real server', () => {
       'tökén',
       'x'.repeat(10240)
     ]) {
-      const answer = await server.api('tokens', 'POST', {
+      const answer = await harness.server.api('tokens', 'POST', {
         value,
         name: 'harness',
         role: 'USER',
