@@ -3,7 +3,8 @@
 /**
  * Every UI operation × every upstream fault, end to end as the browser does
  * it: typed clients through a real Jupyter server's upstream pipe to the
- * emulator. Each cell checks that a failure becomes one clear sentence
+ * emulator; faults on the operation's own route, and on the bearer exchange
+ * in front of it. Each cell checks that a failure becomes one clear sentence
  * without secrets, that the vault changes only when the operation worked,
  * and that only idempotent requests were repeated.
  */
@@ -103,6 +104,29 @@ const ROUTE: Record<OpKey, { method: string; prefix: string; stat: string }> = {
 
 const CREATING = new Set<OpKey>(['create', 'redeem']);
 
+/** Where a fault is injected: the operation's route, or the exchange. */
+type Target = 'route' | 'exchange';
+
+/** The operations that trade an access token for a bearer first. */
+const EXCHANGING: readonly OpKey[] = [
+  'verify',
+  'whoami',
+  'list',
+  'delete',
+  'create'
+];
+
+/** Faults of the exchange route (token states are covered on the routes). */
+const EXCHANGE_FAULTS: readonly FaultKey[] = FAULTS.filter(
+  fault => !['expired', 'deleted', 'no-role'].includes(fault)
+);
+
+const EXCHANGE = {
+  method: 'POST',
+  prefix: '/auth/refresh',
+  stat: 'POST /auth/refresh'
+};
+
 /** describeError's context for each operation, as the UI passes it. */
 function contextOf(op: OpKey, name: string): IErrorContext {
   switch (op) {
@@ -122,12 +146,15 @@ function contextOf(op: OpKey, name: string): IErrorContext {
 interface ICell {
   op: OpKey;
   fault: FaultKey;
+  target: Target;
   ok: boolean;
   sentence: string | null;
   /** Requests of the operation's own route (all upstream ones for `save`). */
   tries: number;
   /** Statuses the emulator answered on that route, in order. */
   statuses: string[];
+  /** Bearer exchanges sent. */
+  exchanges: number;
   vaultChanged: boolean;
   /** Problems found; empty for a good cell. */
   problems: string[];
@@ -255,8 +282,8 @@ describe('fault matrix: UI operations × upstream faults', () => {
     return created.register_token;
   }
 
-  function inject(op: OpKey, fault: FaultKey): void {
-    const route = ROUTE[op];
+  function inject(op: OpKey, fault: FaultKey, target: Target): void {
+    const route = target === 'exchange' ? EXCHANGE : ROUTE[op];
     const where =
       op === 'save' ? {} : { method: route.method, path_prefix: route.prefix };
     const status = /^(\d{3})(\+RA)?$/.exec(fault);
@@ -409,13 +436,17 @@ describe('fault matrix: UI operations × upstream faults', () => {
     return { run: () => action(name), name };
   }
 
-  async function runCell(op: OpKey, fault: FaultKey): Promise<ICell> {
+  async function runCell(
+    op: OpKey,
+    fault: FaultKey,
+    target: Target = 'route'
+  ): Promise<ICell> {
     emulator.clearFaults();
     const { run, name } = await prepare(op, fault);
     const before = JSON.stringify(await vault());
     emulator.resetStats();
     log.length = 0;
-    inject(op, fault);
+    inject(op, fault, target);
     let ok = true;
     let sentence: string | null = null;
     try {
@@ -447,10 +478,12 @@ describe('fault matrix: UI operations × upstream faults', () => {
     const cell: ICell = {
       op,
       fault,
+      target,
       ok,
       sentence,
       tries,
       statuses,
+      exchanges: stats[EXCHANGE.stat] ?? 0,
       vaultChanged: before !== after,
       problems: []
     };
@@ -459,37 +492,82 @@ describe('fault matrix: UI operations × upstream faults', () => {
     return cell;
   }
 
+  /**
+   * A failed cell's sentence and vault: one clear sentence without secrets,
+   * and nothing changed.
+   */
+  function judgeSentence(cell: ICell): string[] {
+    const problems: string[] = [];
+    const { ok, sentence, vaultChanged } = cell;
+    if (ok) {
+      return problems;
+    }
+    if (!sentence || !sentence.trim()) {
+      problems.push('no sentence');
+    } else {
+      if (
+        /Something unexpected went wrong|refused the request \(HTTP/.test(
+          sentence
+        )
+      ) {
+        problems.push(`generic sentence: ${sentence}`);
+      }
+      if (!/^\S.*[.]$/.test(sentence) || sentence.includes('\n')) {
+        problems.push(`not one sentence: ${sentence}`);
+      }
+      for (const secret of secrets) {
+        if (sentence.includes(secret)) {
+          problems.push('sentence carries a token value');
+        }
+      }
+      if (/eyJ[\w-]+\.[\w-]+\./.test(sentence)) {
+        problems.push('sentence carries a bearer');
+      }
+    }
+    if (vaultChanged) {
+      problems.push('vault changed although the operation failed');
+    }
+    return problems;
+  }
+
+  /**
+   * A fault on the exchange: the operation's own request is sent only with
+   * a bearer, at most once for a creating one; the exchange (idempotent) is
+   * tried at most three times, and a one-off fault is ridden out.
+   */
+  function judgeExchange(cell: ICell): string[] {
+    const problems: string[] = [];
+    const { op, fault, ok, tries, exchanges, vaultChanged } = cell;
+    if (!ok && tries !== 0) {
+      problems.push(`sent ${tries} times without a bearer`);
+    }
+    if (tries > 1) {
+      problems.push(`sent ${tries} times`);
+    }
+    if (exchanges > 3) {
+      problems.push(`exchange sent ${exchanges} times`);
+    }
+    if (/^(429|502|503)\+RA$/.test(fault) && (!ok || exchanges !== 2)) {
+      problems.push(
+        `expected success after a second exchange, got ${ok ? 'ok' : 'failure'} after ${exchanges}`
+      );
+    }
+    if (ok && op === 'verify' && !vaultChanged) {
+      problems.push('operation succeeded but nothing was saved');
+    }
+    return problems;
+  }
+
   /** What is wrong with a cell, against the design's rules. */
   function judge(cell: ICell): string[] {
     const problems: string[] = [];
-    const { op, fault, ok, sentence, tries, statuses, vaultChanged } = cell;
-    if (!ok) {
-      if (!sentence || !sentence.trim()) {
-        problems.push('no sentence');
-      } else {
-        if (
-          /Something unexpected went wrong|refused the request \(HTTP/.test(
-            sentence
-          )
-        ) {
-          problems.push(`generic sentence: ${sentence}`);
-        }
-        if (!/^\S.*[.]$/.test(sentence) || sentence.includes('\n')) {
-          problems.push(`not one sentence: ${sentence}`);
-        }
-        for (const secret of secrets) {
-          if (sentence.includes(secret)) {
-            problems.push('sentence carries a token value');
-          }
-        }
-        if (/eyJ[\w-]+\.[\w-]+\./.test(sentence)) {
-          problems.push('sentence carries a bearer');
-        }
-      }
-      if (vaultChanged) {
-        problems.push('vault changed although the operation failed');
-      }
-    } else if (
+    const { op, fault, ok, tries, statuses, vaultChanged } = cell;
+    if (cell.target === 'exchange') {
+      return [...judgeSentence(cell), ...judgeExchange(cell)];
+    }
+    problems.push(...judgeSentence(cell));
+    if (
+      ok &&
       (op === 'verify' || op === 'redeem' || op === 'save') &&
       !vaultChanged
     ) {
@@ -550,7 +628,18 @@ describe('fault matrix: UI operations × upstream faults', () => {
     }
     await server?.stop();
     await emulator?.close();
-    printMatrix(cells);
+    printMatrix(
+      "Faults on each operation's own route",
+      cells.filter(cell => cell.target === 'route'),
+      OPS,
+      FAULTS
+    );
+    printMatrix(
+      'Faults on the bearer exchange (POST /auth/refresh) in front of it',
+      cells.filter(cell => cell.target === 'exchange'),
+      EXCHANGING,
+      EXCHANGE_FAULTS
+    );
   }, 30000);
 
   const grid = OPS.flatMap(op => FAULTS.map(fault => [op, fault] as const));
@@ -563,25 +652,49 @@ describe('fault matrix: UI operations × upstream faults', () => {
     },
     20000
   );
+
+  const exchangeGrid = EXCHANGING.flatMap(op =>
+    EXCHANGE_FAULTS.map(fault => [op, fault] as const)
+  );
+
+  it.each(exchangeGrid)(
+    '%s with the bearer exchange under %s',
+    async (op, fault) => {
+      const cell = await runCell(op, fault, 'exchange');
+      expect(cell.problems).toEqual([]);
+    },
+    20000
+  );
 });
 
-function printMatrix(cells: readonly ICell[]): void {
+function printMatrix(
+  title: string,
+  cells: readonly ICell[],
+  ops: readonly OpKey[],
+  faults: readonly FaultKey[]
+): void {
   const sentences: string[] = [];
+  // Requests counted in a cell: on the operation's route, or exchanges.
+  const count = (cell: ICell): number =>
+    cell.target === 'exchange' ? cell.exchanges : cell.tries;
   const label = (cell: ICell): string => {
     if (cell.ok) {
-      return `ok${cell.tries}`;
+      return `ok${count(cell)}`;
     }
     const sentence = cell.sentence ?? '(none)';
     let index = sentences.indexOf(sentence);
     if (index < 0) {
       index = sentences.push(sentence) - 1;
     }
-    return `S${index + 1}:${cell.tries}`;
+    return `S${index + 1}:${count(cell)}`;
   };
   const width = 10;
-  const lines = [['', ...FAULTS].map(text => text.padEnd(width)).join('')];
-  for (const op of OPS) {
-    const row = FAULTS.map(fault => {
+  const lines = [
+    title,
+    ['', ...faults].map(text => text.padEnd(width)).join('')
+  ];
+  for (const op of ops) {
+    const row = faults.map(fault => {
       const cell = cells.find(c => c.op === op && c.fault === fault);
       if (!cell) {
         return '-';
@@ -599,8 +712,10 @@ function printMatrix(cells: readonly ICell[]): void {
     cell.problems.some(p => /sent \d+ times|upstream requests/.test(p))
   ).length;
   lines.push('');
+  const counted =
+    cells[0]?.target === 'exchange' ? 'exchanges' : 'requests on its route';
   lines.push(
-    'Cell: okN = succeeded after N requests on its route; Sk:N = sentence k after N requests; ! = problem.'
+    `Cell: okN = succeeded after N ${counted}; Sk:N = sentence k after N ${counted}; ! = problem.`
   );
   sentences.forEach((sentence, i) => lines.push(`S${i + 1}: ${sentence}`));
   lines.push('');
