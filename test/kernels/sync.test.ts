@@ -1,3 +1,4 @@
+import { Notification } from '@jupyterlab/apputils';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 
@@ -297,19 +298,34 @@ describe('KernelSync', () => {
     sync.dispose();
   });
 
-  it('sends no code to kernels of other languages and marks them for their next restart', async () => {
-    const { sessions, vault, sync } = setup();
-    sessions.set([
-      { id: 's1', path: 'x.scala', kernel: { id: 'k8', name: 'scala' } },
-      { id: 's2', path: 'y.scala', kernel: { id: 'k7', name: 'scala' } }
-    ]);
-    vault.switchTo('b');
-    await tick();
-    expect(sessions.opened).toHaveLength(0);
-    expect(sync.kernels.every(k => !k.supported && k.sync === 'pending')).toBe(
-      true
-    );
-    sync.dispose();
+  it('sends no code to kernels of other languages, marks them for their next restart and says so once per language', async () => {
+    const info = jest.spyOn(Notification, 'info');
+    try {
+      const { sessions, vault, sync } = setup();
+      sessions.set([
+        { id: 's1', path: 'x.scala', kernel: { id: 'k8', name: 'scala' } },
+        { id: 's2', path: 'y.scala', kernel: { id: 'k7', name: 'scala' } }
+      ]);
+      vault.switchTo('b');
+      await tick();
+      expect(sessions.opened).toHaveLength(0);
+      expect(
+        sync.kernels.every(k => !k.supported && k.sync === 'pending')
+      ).toBe(true);
+      const said = (): string[] =>
+        info.mock.calls
+          .map(call => String(call[0]))
+          .filter(message => message.includes('scala'));
+      expect(said()).toEqual([
+        'Running scala kernels cannot take the new ML Platform token; they will pick it up at their next restart.'
+      ]);
+      vault.switchTo('a');
+      await tick();
+      expect(said()).toHaveLength(1);
+      sync.dispose();
+    } finally {
+      info.mockRestore();
+    }
   });
 
   it('leaves no connection, listener or pending request behind when widgets close', async () => {
