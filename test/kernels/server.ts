@@ -1,10 +1,13 @@
 /**
  * A real jupyter_server with the extension enabled, on a free loopback port,
- * with its own vault, data, runtime and IPython folders; and the services
- * settings to reach it from Node.
+ * with its own vault, data, runtime and IPython folders and a random Jupyter
+ * token (Jupyter's authentication on, as in production; requests carry the
+ * token in their Authorization header, which also satisfies the XSRF
+ * check); and the services settings to reach it from Node.
  */
 import { ServerConnection } from '@jupyterlab/services';
 import { ChildProcess, spawn } from 'child_process';
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -28,8 +31,11 @@ export class TestServer {
       fs.mkdirSync(path.join(dir, sub));
     }
     const port = await freePort();
+    const token = randomBytes(24).toString('hex');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      // Read by Jupyter's identity provider; kept out of the command line.
+      JUPYTER_TOKEN: token,
       PATH: `${path.join(ROOT, '.venv/bin')}:${process.env.PATH ?? ''}`,
       JUPYTER_DATA_DIR: path.join(dir, 'data'),
       JUPYTER_RUNTIME_DIR: path.join(dir, 'runtime'),
@@ -47,9 +53,6 @@ export class TestServer {
         `--ServerApp.base_url=${baseUrl}`,
         `--ServerApp.root_dir=${path.join(dir, 'root')}`,
         '--ServerApp.allow_root=True',
-        '--IdentityProvider.token=',
-        '--ServerApp.password=',
-        '--ServerApp.disable_check_xsrf=True',
         `--MLPlatformTokens.vault_path=${path.join(dir, 'vault', 'vault.json')}`
       ],
       {
@@ -64,11 +67,13 @@ export class TestServer {
     });
     const origin = `http://127.0.0.1:${port}`;
     const base = `${origin}${baseUrl}`;
-    const server = new TestServer(child, dir, base, baseUrl, port);
+    const server = new TestServer(child, dir, base, baseUrl, port, token);
     const deadline = Date.now() + 60000;
     for (;;) {
       try {
-        const response = await fetch(`${base}api/status`);
+        const response = await fetch(`${base}api/status`, {
+          headers: { Authorization: `token ${token}` }
+        });
         if (response.ok) {
           return server;
         }
@@ -88,13 +93,16 @@ export class TestServer {
     readonly dir: string,
     readonly base: string,
     readonly baseUrl: string,
-    readonly port: number
+    readonly port: number,
+    /** Jupyter's token (a test secret, not an ML Platform one). */
+    readonly token: string
   ) {
     this.settings = ServerConnection.makeSettings({
       baseUrl: base,
       wsUrl: base.replace(/^http/, 'ws'),
-      appendToken: false,
-      token: '',
+      // Sent as `Authorization: token …`, and on WebSocket URLs.
+      appendToken: true,
+      token,
       WebSocket: WebSocketImpl
     });
   }
@@ -111,7 +119,10 @@ export class TestServer {
   ): Promise<{ status: number; body: T }> {
     const response = await fetch(`${this.base}mlplatform-tokens/${endPoint}`, {
       method,
-      headers: { 'Content-Type': 'application/json' },
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `token ${this.token}`
+      },
       body: body === undefined ? undefined : JSON.stringify(body)
     });
     const text = await response.text();

@@ -169,8 +169,6 @@ describe('fault matrix: UI operations × upstream faults', () => {
   let emulator: IEmulator;
   let server: TestServer;
   let admin: string;
-  /** Jupyter's own token (the helper starts the server without one). */
-  const jupyterToken = '';
   const secrets: string[] = [];
   const log: string[] = [];
   const cells: ICell[] = [];
@@ -180,9 +178,7 @@ describe('fault matrix: UI operations × upstream faults', () => {
   /** The browser's fetch: Jupyter's own auth added, like makeRequest does. */
   const jupyterFetch = ((input: RequestInfo | URL, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
-    if (jupyterToken) {
-      headers.set('Authorization', `token ${jupyterToken}`);
-    }
+    headers.set('Authorization', `token ${server.token}`);
     return undiciFetch(
       input as Parameters<typeof undiciFetch>[0],
       {
