@@ -1,6 +1,6 @@
 /**
  * Chromium for the benchmarks: the browser the UI tests use, launched with
- * the same flags (DESIGN.md §7).
+ * the same flags as in ui-tests/playwright.config.js.
  */
 
 // Playwright is a dependency of the UI tests, not of the extension.

@@ -14,5 +14,5 @@ import { type IRoundsOptions, runRounds } from './client-rounds';
     ) => ReturnType<typeof runRounds>;
   }
 ).mlpClientBench = (url, refreshToken, options) =>
-  // The page's fetch, called as the extension calls it (bound to the window).
+  // The page's own fetch, as the browser provides it.
   runRounds((input, init) => fetch(input, init), url, refreshToken, options);

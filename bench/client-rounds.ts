@@ -5,9 +5,6 @@
 
 import { MLPlatformClient } from '../src/api';
 
-/** The variants, in the order `runRounds` reports them. */
-export const VARIANTS = ['raw', 'rawCancellable', 'client'] as const;
-
 /**
  * How many calls to time.
  */
@@ -21,7 +18,8 @@ export interface IRoundsOptions {
 }
 
 /**
- * Latencies (ms) and total time (ms) of each variant, as in `VARIANTS`.
+ * Latencies (ms) and total time (ms) of each variant: raw, raw cancellable,
+ * client, in that order.
  */
 export interface IRoundsResult {
   latencies: number[][];
@@ -52,22 +50,24 @@ export async function runRounds(
     Accept: 'application/json',
     Authorization: `Bearer ${bearer}`
   };
-  const raw = async (): Promise<unknown> => {
-    const response = await doFetch(`${url}/tokens/me`, { headers });
+  const read = (response: Response): Promise<unknown> => {
     if (response.status !== 200) {
       throw new Error(`raw GET /tokens/me: HTTP ${response.status}`);
     }
     return response.json();
   };
+  const raw = async (): Promise<unknown> =>
+    read(await doFetch(`${url}/tokens/me`, { headers }));
   const rawCancellable = async (): Promise<unknown> => {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 15_000);
     try {
-      const response = await doFetch(`${url}/tokens/me`, {
-        headers,
-        signal: controller.signal
-      });
-      return await response.json();
+      return await read(
+        await doFetch(`${url}/tokens/me`, {
+          headers,
+          signal: controller.signal
+        })
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -98,12 +98,15 @@ export async function runRounds(
   for (const variant of variants) {
     await timed(options.warmup, variant, []);
   }
-  const perRound = Math.ceil(options.measured / options.rounds);
   for (let round = 0; round < options.rounds; round++) {
+    // Spread the calls evenly over the rounds.
+    const calls =
+      Math.floor(((round + 1) * options.measured) / options.rounds) -
+      Math.floor((round * options.measured) / options.rounds);
     for (let v = 0; v < variants.length; v++) {
-      // Alternate the order too, so no variant always runs first.
-      const k = round % 2 === 0 ? v : variants.length - 1 - v;
-      totals[k] += await timed(perRound, variants[k], latencies[k]);
+      // Rotate the order, so each variant runs first, middle and last.
+      const k = (v + round) % variants.length;
+      totals[k] += await timed(calls, variants[k], latencies[k]);
     }
   }
   return { latencies, totals };

@@ -12,16 +12,11 @@
  *
  * Starts its own server on a free loopback port and stops it at the end.
  */
-import type {
-  Kernel,
-  KernelManager as KernelManagerType,
-  Session
-} from '@jupyterlab/services';
+import type { Kernel, Session } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
 import { randomBytes } from 'crypto';
 
 import { probeLine, PYTHON_PROBE, run } from '../test/kernels/probe';
-import { TestServer } from '../test/kernels/server';
 
 // `@jupyterlab/apputils` needs a DOM; the sync only uses its notifications.
 const apputils = require.resolve('@jupyterlab/apputils');
@@ -121,56 +116,24 @@ async function inBatches<T>(
 }
 
 async function main(): Promise<void> {
-  const services = await import('@jupyterlab/services');
-  const { nullTranslator } = await import('@jupyterlab/translation');
-  const { KernelSync } = await import('../src/kernels/sync');
-  const { VaultModel } = await import('../src/vault/model');
-  const { StatusModel } = await import('../src/server/status');
-
-  const server = await TestServer.start('/');
+  // After the stub above: the harness loads the extension's models.
+  const { Harness } = await import('../test/kernels/helpers');
+  const harness = await Harness.start();
   const interrupted = () => {
-    void server.stop().finally(() => process.exit(130));
+    void harness.dispose().finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
-  const cleanup: (() => void)[] = [];
   try {
     const tokens = [value(), value()];
     const saved = [
-      await server.addToken(tokens[0]),
-      await server.addToken(tokens[1], false)
+      await harness.addToken(tokens[0]),
+      await harness.addToken(tokens[1], false)
     ];
-    const serverSettings = server.settings;
-    const kernels: KernelManagerType = new services.KernelManager({
-      serverSettings
-    });
-    const sessions = new services.SessionManager({
-      serverSettings,
-      kernelManager: kernels
-    });
-    const specs = new services.KernelSpecManager({ serverSettings });
-    await Promise.all([kernels.ready, sessions.ready, specs.ready]);
-    const vault = new VaultModel({ serverSettings });
-    const status = new StatusModel({ serverSettings });
-    await Promise.all([vault.refresh(), status.refresh()]);
     const notebooks = new Tracker();
-    const sync = new KernelSync({
-      vault,
-      status,
-      sessions,
-      kernelspecs: specs,
-      notebooks: notebooks as never,
-      consoles: null,
-      trans: nullTranslator.load('jupyterlab_mlplatform_tokens')
-    });
-    cleanup.push(() => {
-      sync.dispose();
-      sessions.dispose();
-      kernels.dispose();
-      specs.dispose();
-      vault.dispose();
-      status.dispose();
-    });
+    const sync = await harness.startSync(notebooks as never);
+    const vault = harness.vault!;
+    const { sessions } = harness;
 
     const start = async (i: number): Promise<Session.ISessionConnection> =>
       sessions.startNew({
@@ -309,10 +272,7 @@ async function main(): Promise<void> {
     }
     process.exitCode = rows.every(row => row[3]) ? 0 : 1;
   } finally {
-    for (const step of cleanup) {
-      step();
-    }
-    await server.stop();
+    await harness.dispose();
   }
 }
 

@@ -25,7 +25,13 @@ import { gzipSync } from 'node:zlib';
 
 import { startEmulator } from '../emulator/src/server';
 import { type IBrowser, launchChromium } from './chromium';
-import { buildProduction, freePort, median, waitFor } from './util';
+import {
+  buildProduction,
+  freePort,
+  median,
+  saveActiveAdmin,
+  waitFor
+} from './util';
 
 const TOKENS = 5000;
 const RUNS = 7;
@@ -95,21 +101,7 @@ async function main(): Promise<void> {
       }
     );
     await waitFor(`${base}/lab`, 120_000);
-    const saved = await fetch(`${base}/mlplatform-tokens/tokens`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        value: admin,
-        name: 'bench-admin',
-        role: 'ADMIN',
-        issuer: 'emulator',
-        expires_at: null,
-        activate: true
-      })
-    });
-    if (!saved.ok) {
-      throw new Error(`Saving the admin token failed: ${saved.status}`);
-    }
+    await saveActiveAdmin(base, admin);
 
     browser = await launchChromium();
     const page = await browser.newPage();

@@ -40,7 +40,13 @@ import { join } from 'node:path';
 
 import { startEmulator } from '../emulator/src/server';
 import { type IBrowser, launchChromium } from './chromium';
-import { buildProduction, freePort, median, waitFor } from './util';
+import {
+  buildProduction,
+  freePort,
+  median,
+  saveActiveAdmin,
+  waitFor
+} from './util';
 
 const RUNS = Number(process.env.STARTUP_RUNS ?? 7);
 const BUDGET_RATIO = 1.03;
@@ -199,79 +205,64 @@ async function openLab(
 
 async function main(): Promise<void> {
   const emulator = await startEmulator({ port: 0 });
-  const admin = await emulator.seedAdmin('bench-admin');
   const scratch = mkdtempSync(join(tmpdir(), 'mlp-bench-startup-'));
-  const env = { ...process.env, MLPLATFORM_API_URL: emulator.url };
-  const vaultPath = join(scratch, 'vault', 'vault.json');
-  const production = buildProduction(join(scratch, 'build'));
-  const configs = {
-    with: writeConfig(
-      scratch,
-      'with',
-      vaultPath,
-      labextensionsFolder(join(scratch, 'labextensions-with'), production)
-    ),
-    without: writeConfig(
-      scratch,
-      'without',
-      vaultPath,
-      labextensionsFolder(join(scratch, 'labextensions-without'), null)
-    )
-  };
-  const browser = await launchChromium();
+  let browser: IBrowser | null = null;
   const timings: Record<Variant, ITiming[]> = { with: [], without: [] };
-
-  const run = async (variant: Variant, save: boolean): Promise<ITiming> => {
-    for (const folder of ['root', 'workspaces', 'settings']) {
-      rmSync(join(scratch, folder), { recursive: true, force: true });
-      mkdirSync(join(scratch, folder));
-    }
-    const port = freePort();
-    const { server, readyAt, startedAt } = await startLab(
-      configs[variant],
-      port,
-      env
-    );
-    try {
-      if (save) {
-        // Once, untimed: the active token the timed runs start with.
-        const saved = await fetch(
-          `http://127.0.0.1:${port}/mlplatform-tokens/tokens`,
-          {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify({
-              value: admin,
-              name: 'bench-admin',
-              role: 'ADMIN',
-              issuer: 'emulator',
-              expires_at: null,
-              activate: true
-            })
-          }
-        );
-        if (!saved.ok) {
-          throw new Error(`Saving the token failed: HTTP ${saved.status}`);
-        }
-      }
-      const pageStart = performance.now();
-      const { readyAt: pageReady, hasPanel } = await openLab(browser, port);
-      if (hasPanel !== (variant === 'with')) {
-        throw new Error(
-          `The panel is ${hasPanel ? '' : 'not '}there in a run ${variant} the extension`
-        );
-      }
-      return {
-        server: readyAt - startedAt,
-        page: pageReady - pageStart,
-        total: readyAt - startedAt + (pageReady - pageStart)
-      };
-    } finally {
-      await stop(server);
-    }
-  };
-
   try {
+    const admin = await emulator.seedAdmin('bench-admin');
+    const env = { ...process.env, MLPLATFORM_API_URL: emulator.url };
+    const vaultPath = join(scratch, 'vault', 'vault.json');
+    const production = buildProduction(join(scratch, 'build'));
+    const configs = {
+      with: writeConfig(
+        scratch,
+        'with',
+        vaultPath,
+        labextensionsFolder(join(scratch, 'labextensions-with'), production)
+      ),
+      without: writeConfig(
+        scratch,
+        'without',
+        vaultPath,
+        labextensionsFolder(join(scratch, 'labextensions-without'), null)
+      )
+    };
+    const chromium = await launchChromium();
+    browser = chromium;
+
+    const run = async (variant: Variant, save: boolean): Promise<ITiming> => {
+      for (const folder of ['root', 'workspaces', 'settings']) {
+        rmSync(join(scratch, folder), { recursive: true, force: true });
+        mkdirSync(join(scratch, folder));
+      }
+      const port = freePort();
+      const { server, readyAt, startedAt } = await startLab(
+        configs[variant],
+        port,
+        env
+      );
+      try {
+        if (save) {
+          // Once, untimed: the active token the timed runs start with.
+          await saveActiveAdmin(`http://127.0.0.1:${port}`, admin);
+        }
+        const pageStart = performance.now();
+        const { readyAt: pageReady, hasPanel } = await openLab(chromium, port);
+        if (hasPanel !== (variant === 'with')) {
+          throw new Error(
+            `The panel is ${hasPanel ? '' : 'not '}there in a run ${variant} the extension`
+          );
+        }
+        return {
+          server: readyAt - startedAt,
+          page: pageReady - pageStart,
+          total: readyAt - startedAt + (pageReady - pageStart)
+        };
+      } finally {
+        await stop(server);
+      }
+    };
+
     // Warm-up, untimed: saves the token, fills the OS file cache.
     await run('with', true);
     await run('without', false);
@@ -283,7 +274,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await browser.close();
+    await browser?.close();
     await emulator.close();
     rmSync(scratch, { recursive: true, force: true });
   }

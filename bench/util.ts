@@ -2,7 +2,7 @@
  * Small helpers shared by the benchmarks.
  */
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   cpSync,
   mkdirSync,
@@ -70,4 +70,78 @@ export function buildProduction(scratch: string): string {
     stdio: 'ignore'
   });
   return join(scratch, 'out');
+}
+
+/**
+ * The emulator in a process of its own (in memory, an Administrator token
+ * seeded), so that its work does not share an event loop with what is
+ * measured.
+ */
+export async function startEmulatorProcess(): Promise<{
+  url: string;
+  admin: string;
+  stop: () => Promise<void>;
+}> {
+  const child = spawn(
+    join(ROOT, 'node_modules/.bin/tsx'),
+    [join(ROOT, 'emulator/src/main.ts'), '--port', '0', '--seed-admin'],
+    { stdio: ['ignore', 'pipe', 'inherit'] }
+  );
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise(resolve => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  let out = '';
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error('The emulator did not start')),
+        30_000
+      );
+      child.once('exit', code => {
+        clearTimeout(timer);
+        reject(new Error(`The emulator exited (${code})`));
+      });
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const url = /listening on (\S+)/.exec(out)?.[1];
+        const admin = /^MLPLATFORM_ADMIN_TOKEN=(\S+)$/m.exec(out)?.[1];
+        if (url && admin) {
+          clearTimeout(timer);
+          resolve({ url, admin, stop });
+        }
+      });
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * Save `value` as the active Administrator token of the Jupyter server at
+ * `base` (one with XSRF checks off, as the benchmarks start it).
+ */
+export async function saveActiveAdmin(
+  base: string,
+  value: string
+): Promise<void> {
+  const saved = await fetch(`${base}/mlplatform-tokens/tokens`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      value,
+      name: 'bench-admin',
+      role: 'ADMIN',
+      issuer: 'emulator',
+      expires_at: null,
+      activate: true
+    })
+  });
+  if (!saved.ok) {
+    throw new Error(`Saving the token failed: HTTP ${saved.status}`);
+  }
 }

@@ -26,13 +26,14 @@ if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
 apt_updated=""
 apt_install() {
   [ -n "$apt_updated" ] || { $SUDO apt-get update -qq && apt_updated=1; }
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 if ! command -v chromium >/dev/null && [ ! -x "${MLP_CHROMIUM:-/usr/bin/chromium}" ]; then
   step "Installing Chromium from Debian"
   apt_install chromium
 fi
-if ! Rscript -e 'invisible(packageVersion("IRkernel"))' >/dev/null 2>&1; then
+# The R tests' server sees system-wide kernel specs only.
+if [ ! -e /usr/share/jupyter/kernels/ir/kernel.json ] && [ ! -e /usr/local/share/jupyter/kernels/ir/kernel.json ]; then
   step "Installing R and IRkernel from Debian"
   apt_install --no-install-recommends r-base-core r-cran-irkernel
 fi

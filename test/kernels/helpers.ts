@@ -54,9 +54,11 @@ export class Harness {
 
   /**
    * Load the vault and status models and start the sync (after the tokens
-   * the test starts with are saved).
+   * the test starts with are saved), optionally fed by a notebook tracker.
    */
-  async startSync(): Promise<KernelSync> {
+  async startSync(
+    notebooks: KernelSync.IOptions['notebooks'] = null
+  ): Promise<KernelSync> {
     const serverSettings = this.server.settings;
     this.vault = new VaultModel({ serverSettings });
     this.status = new StatusModel({ serverSettings });
@@ -67,7 +69,7 @@ export class Harness {
       sessions: this.sessions,
       kernelspecs: this.specs,
       kernels: this.kernels,
-      notebooks: null,
+      notebooks,
       consoles: null,
       trans: nullTranslator.load('jupyterlab_mlplatform_tokens')
     });

@@ -9,6 +9,8 @@
  */
 import { KernelMessage, Session } from '@jupyterlab/services';
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 import { Harness, type IHarnessToken } from './helpers';
@@ -23,13 +25,22 @@ jest.setTimeout(180000);
 
 const ROOT = path.resolve(__dirname, '../..');
 
+/** Whether the test server will find an `ir` kernel spec (it uses an empty data folder of its own, so a spec in the user's folder does not count). */
 function hasIrKernel(): boolean {
-  const listed = execFileSync(
-    path.join(ROOT, '.venv/bin/jupyter'),
-    ['kernelspec', 'list', '--json'],
-    { encoding: 'utf8' }
-  );
-  return 'ir' in (JSON.parse(listed).kernelspecs ?? {});
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-kernelspecs-'));
+  try {
+    const listed = execFileSync(
+      path.join(ROOT, '.venv/bin/jupyter'),
+      ['kernelspec', 'list', '--json'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, JUPYTER_DATA_DIR: dataDir }
+      }
+    );
+    return 'ir' in (JSON.parse(listed).kernelspecs ?? {});
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 const AVAILABLE = hasIrKernel();
@@ -138,6 +149,10 @@ async function countOf(
     types.delete('status');
     types.delete('execute_input');
     expect([...types]).toEqual([]);
+    // The echoed code carries the value only hex-encoded.
+    for (const msg of iopub) {
+      expect(JSON.stringify(msg.content)).not.toContain(second.value);
+    }
     expect(await countOf(user.kernel)).toBe(before + 1);
     expect(await run(user.kernel!, PROBE)).toBe(probeLine(second.value));
     // No name left behind in the global environment.

@@ -536,8 +536,7 @@ describe('fault matrix: UI operations × upstream faults', () => {
     const { op, fault, ok, tries, exchanges, vaultChanged } = cell;
     if (!ok && tries !== 0) {
       problems.push(`sent ${tries} times without a bearer`);
-    }
-    if (tries > 1) {
+    } else if (tries > 1) {
       problems.push(`sent ${tries} times`);
     }
     if (exchanges > 3) {
