@@ -1,6 +1,6 @@
 /**
- * Chromium for the benchmarks: the browser the UI tests use, launched with
- * the same flags as in ui-tests/playwright.config.js.
+ * Chromium for the benchmarks: the browser the UI tests use, launched the
+ * same way.
  */
 
 // Playwright is a dependency of the UI tests, not of the extension.
@@ -22,18 +22,8 @@ export interface IBrowser {
   close(): Promise<void>;
 }
 
-/** Launch headless Chromium (`MLP_CHROMIUM`, default /usr/bin/chromium). */
+/** Launch headless Chromium as the UI tests do (ui-tests/chromium.js). */
 export function launchChromium(): Promise<IBrowser> {
-  return chromium.launch({
-    executablePath: process.env.MLP_CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic'
-    ]
-  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return chromium.launch(require('../ui-tests/chromium'));
 }

@@ -9,7 +9,6 @@ const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 const port = process.env.MLP_UI_PORT || '8890';
 const baseUrl = process.env.MLP_BASE_URL || '/';
 const origin = `http://127.0.0.1:${port}`;
-const chromium = process.env.MLP_CHROMIUM || '/usr/bin/chromium';
 const emulatorPort = process.env.MLP_EMULATOR_PORT || '8766';
 const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
 // The server log of this run, read by the leak scan (workers inherit it).
@@ -36,18 +35,7 @@ module.exports = {
     baseURL: `${origin}${baseUrl.replace(/\/$/, '')}`,
     trace: 'retain-on-failure',
     video: 'off',
-    launchOptions: {
-      executablePath: chromium,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic'
-      ]
-    }
+    launchOptions: require('./chromium')
   },
   webServer: [
     {

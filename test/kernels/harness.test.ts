@@ -9,7 +9,14 @@ import { KernelMessage, Session } from '@jupyterlab/services';
 import { KernelSync } from '../../src/kernels/sync';
 import { VaultModel } from '../../src/vault/model';
 import { Harness, type IHarnessToken } from './helpers';
-import { delay, newValue, probeLine, PYTHON_PROBE, run } from './probe';
+import {
+  delay,
+  newValue,
+  probeLine,
+  PYTHON_PROBE,
+  run,
+  runDuringRestart
+} from './probe';
 
 // apputils needs a DOM to load; the sync only uses its notifications.
 jest.mock('@jupyterlab/apputils', () => ({
@@ -32,20 +39,10 @@ describe('kernel sync against a real server', () => {
     second = await harness.addToken(newValue(), false);
     sync = await harness.startSync();
     vault = harness.vault!;
-    user = await harness.sessions.startNew({
-      path: 'harness.ipynb',
-      type: 'notebook',
-      name: 'harness.ipynb',
-      kernel: { name: 'python3' }
-    });
-    // Not `info`: a kernel_info request sent before the kernel listens may
-    // never be answered; a first cell is queued until it is.
+    user = await harness.openNotebook('harness.ipynb', 'python3');
   });
 
   afterAll(async () => {
-    if (user && !user.isDisposed) {
-      await user.shutdown().catch(() => undefined);
-    }
     await harness?.dispose();
   });
 
@@ -56,12 +53,9 @@ describe('kernel sync against a real server', () => {
   it.each([0, 5, 50, 200, 500, 1000])(
     'after restart(), a cell sent at %i ms sees the token',
     async ms => {
-      const kernel = user.kernel!;
-      const restarting = kernel.restart();
-      await delay(ms);
-      const seen = run(kernel, PYTHON_PROBE);
-      await restarting;
-      expect(await seen).toBe(probeLine(first.value));
+      expect(await runDuringRestart(user.kernel!, ms, PYTHON_PROBE)).toBe(
+        probeLine(first.value)
+      );
     }
   );
 

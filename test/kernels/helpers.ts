@@ -5,6 +5,7 @@
 import {
   KernelManager,
   KernelSpecManager,
+  Session,
   SessionManager
 } from '@jupyterlab/services';
 import { nullTranslator } from '@jupyterlab/translation';
@@ -76,6 +77,23 @@ export class Harness {
     return this.sync;
   }
 
+  /** Start a notebook session on `kernel`; it is shut down by `dispose`. */
+  async openNotebook(
+    path: string,
+    kernel: string
+  ): Promise<Session.ISessionConnection> {
+    // Not `info` afterwards: a kernel_info request sent before the kernel
+    // listens may never be answered; a first cell is queued until it is.
+    const session = await this.sessions.startNew({
+      path,
+      type: 'notebook',
+      name: path,
+      kernel: { name: kernel }
+    });
+    this._notebooks.push(session);
+    return session;
+  }
+
   /**
    * Wait until every kernel the sync knows carries `fingerprint` (null: no
    * token) and is synced; throws after `timeoutMs`.
@@ -97,6 +115,11 @@ export class Harness {
   }
 
   async dispose(): Promise<void> {
+    for (const session of this._notebooks) {
+      if (!session.isDisposed) {
+        await session.shutdown().catch(() => undefined);
+      }
+    }
     this.sync?.dispose();
     this.sessions.dispose();
     this.kernels.dispose();
@@ -109,4 +132,5 @@ export class Harness {
   vault: VaultModel | null = null;
   status: StatusModel | null = null;
   sync: KernelSync | null = null;
+  private readonly _notebooks: Session.ISessionConnection[] = [];
 }

@@ -50,3 +50,19 @@ export async function run(
   const reply = await future.done;
   return out.trim() || `reply:${reply.content.status}`;
 }
+
+/**
+ * Restart `kernel`, send `code` `ms` after asking, and answer what it
+ * printed once both are done (a first cell racing the restart).
+ */
+export async function runDuringRestart(
+  kernel: Kernel.IKernelConnection,
+  ms: number,
+  code: string
+): Promise<string> {
+  const restarting = kernel.restart();
+  await delay(ms);
+  const seen = run(kernel, code);
+  await restarting;
+  return seen;
+}

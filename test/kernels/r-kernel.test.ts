@@ -14,7 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { Harness, type IHarnessToken } from './helpers';
-import { delay, newValue, probeLine, run } from './probe';
+import { delay, newValue, probeLine, run, runDuringRestart } from './probe';
 
 // apputils needs a DOM to load; the sync only uses its notifications.
 jest.mock('@jupyterlab/apputils', () => ({
@@ -88,18 +88,10 @@ async function countOf(
       false
     );
     await harness.startSync();
-    user = await harness.sessions.startNew({
-      path: 'analysis.ipynb',
-      type: 'notebook',
-      name: 'analysis.ipynb',
-      kernel: { name: 'ir' }
-    });
+    user = await harness.openNotebook('analysis.ipynb', 'ir');
   });
 
   afterAll(async () => {
-    if (user && !user.isDisposed) {
-      await user.shutdown().catch(() => undefined);
-    }
     await harness?.dispose();
   });
 
@@ -110,12 +102,9 @@ async function countOf(
   it.each([0, 200])(
     'after restart(), a cell sent at %i ms sees the token',
     async ms => {
-      const kernel = user.kernel!;
-      const restarting = kernel.restart();
-      await delay(ms);
-      const seen = run(kernel, PROBE);
-      await restarting;
-      expect(await seen).toBe(probeLine(first.value));
+      expect(await runDuringRestart(user.kernel!, ms, PROBE)).toBe(
+        probeLine(first.value)
+      );
     }
   );
 
