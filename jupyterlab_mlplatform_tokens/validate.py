@@ -177,8 +177,17 @@ def parse_timestamp(value: object) -> datetime | None:
 
 
 def format_timestamp(moment: datetime) -> str:
-    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC (sub-seconds dropped)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC (sub-seconds dropped), the year always four digits.
+
+    Not ``strftime``: the C library writes years before 1000 without their
+    leading zeros (``1-01-01T00:00:00Z`` for Go's zero time), which is no
+    RFC 3339 date-time and which :func:`parse_timestamp` rightly refuses.
+    """
+    utc = moment.astimezone(timezone.utc)
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
+        f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
+    )
 
 
 def now_timestamp() -> str:
