@@ -39,6 +39,55 @@ function serving(answers: Array<IVaultState | Response>): {
   return { settings, requests };
 }
 
+/**
+ * One request as it goes over the wire: method, URL, headers and body.
+ */
+async function onTheWire(request: Request): Promise<string> {
+  return JSON.stringify({
+    method: request.method,
+    url: request.url,
+    headers: [...request.headers],
+    body: await request.clone().text()
+  });
+}
+
+/**
+ * Everything an object holds, as JSON: its own fields, followed into nested
+ * objects, arrays, maps and sets, and the values of its prototype's getters.
+ */
+function heldState(root: object): string {
+  const seen = new Set<unknown>();
+  const walk = (value: unknown): unknown => {
+    if (typeof value !== 'object' || value === null) {
+      return typeof value === 'function' ? undefined : value;
+    }
+    if (seen.has(value)) {
+      return '[seen]';
+    }
+    seen.add(value);
+    if (value instanceof Map || value instanceof Set || Array.isArray(value)) {
+      return [...value].map(walk);
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      out[key] = walk((value as Record<string, unknown>)[key]);
+    }
+    let proto = Object.getPrototypeOf(value);
+    while (proto && proto !== Object.prototype) {
+      for (const [key, descriptor] of Object.entries(
+        Object.getOwnPropertyDescriptors(proto)
+      )) {
+        if (descriptor.get && !(key in out)) {
+          out[key] = walk(descriptor.get.call(value));
+        }
+      }
+      proto = Object.getPrototypeOf(proto);
+    }
+    return out;
+  };
+  return JSON.stringify(walk(root));
+}
+
 describe('VaultModel', () => {
   it('emits activeChanged only when the active token changes', async () => {
     const a = record('a', '****aaaa');
@@ -65,6 +114,7 @@ describe('VaultModel', () => {
   });
 
   it('sends the value only in the add request and keeps none', async () => {
+    const secret = 'mlp_rt_Zq8vW3secret';
     const a = record('a', '****cret');
     const { settings, requests } = serving([
       new Response(
@@ -80,13 +130,35 @@ describe('VaultModel', () => {
     ]);
     const vault = new VaultModel({ serverSettings: settings });
     await vault.add(
-      'mlp_rt_secret',
+      secret,
       { name: 'a', role: 'USER', issuer: 'console', expires_at: null },
       { activate: true }
     );
-    expect(requests[0].method).toBe('POST');
-    expect(JSON.stringify(vault.tokens)).not.toContain('mlp_rt_secret');
+
+    // What went to the server: every request whole (method, URL, headers,
+    // body), as fetch received it.
+    const sent = await Promise.all(requests.map(onTheWire));
+    const carrying = sent.filter(request => request.includes(secret));
+    expect(carrying).toHaveLength(1);
+    const add = requests[sent.indexOf(carrying[0])];
+    expect([add.method, new URL(add.url).pathname]).toEqual([
+      'POST',
+      '/mlplatform-tokens/tokens'
+    ]);
+    expect(await add.clone().json()).toMatchObject({
+      value: secret,
+      name: 'a',
+      activate: true
+    });
+    // The URL and the headers never carry it, only the body.
+    expect(add.url).not.toContain(secret);
+    expect(JSON.stringify([...add.headers])).not.toContain(secret);
+
+    // What the model holds afterwards: its own state and every getter.
     expect(vault.active?.fingerprint).toBe('****cret');
+    const held = heldState(vault);
+    expect(held).toContain('****cret');
+    expect(held).not.toContain(secret);
     vault.dispose();
   });
 
