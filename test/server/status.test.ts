@@ -39,16 +39,54 @@ describe('StatusModel', () => {
   });
 
   it('emits nothing once disposed', async () => {
+    // Each request waits until the test answers it.
+    const answers: (() => void)[] = [];
     const model = new StatusModel({
       serverSettings: ServerConnection.makeSettings({
         baseUrl: 'http://localhost:8888/',
-        fetch: async () => new Response('{}')
+        fetch: () =>
+          new Promise<Response>(resolve => {
+            answers.push(() =>
+              resolve(
+                new Response(
+                  JSON.stringify({
+                    version: '1',
+                    api_configured: false,
+                    api_url: ''
+                  })
+                )
+              )
+            );
+          })
       })
     });
-    const refreshing = model.refresh();
+    const seen: StatusState['kind'][] = [];
+    const listener = (_: StatusModel, state: StatusState) => {
+      seen.push(state.kind);
+    };
+    model.stateChanged.connect(listener);
+
+    // Alive, a refresh is heard from start to end.
+    const first = model.refresh();
+    answers.shift()!();
+    await first;
+    expect(seen).toEqual(['loading', 'ready']);
+
+    // Disposed while a request is out: its answer changes nothing.
+    const second = model.refresh();
+    expect(seen).toEqual(['loading', 'ready', 'loading']);
     model.dispose();
-    await refreshing;
-    expect(model.isDisposed).toBe(true);
+    answers.shift()!();
+    await second;
+    // And a refresh asked for afterwards is not heard either.
+    const third = model.refresh();
+    answers.shift()?.();
+    await third;
+
+    expect(seen).toEqual(['loading', 'ready', 'loading']);
     expect(model.state.kind).toBe('loading');
+    expect(model.isDisposed).toBe(true);
+    // The listener was disconnected by dispose, not merely left unfed.
+    expect(model.stateChanged.disconnect(listener)).toBe(false);
   });
 });
