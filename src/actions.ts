@@ -18,6 +18,7 @@ import { StatusModel } from './server/status';
 import { TokenSettings } from './settings';
 import { describeExpiry, describeRole } from './time';
 import { VaultModel } from './vault/model';
+import { redeemAndSave } from './vault/redeem';
 import { ISavedToken } from './vault/types';
 import { ActiveTokenStatus, metadataOf } from './vault/verification';
 import { SecretInput } from './widgets/dialogs/SecretInput';
@@ -154,35 +155,32 @@ export async function redeemRegistrationToken(
       return;
     }
     value = answer.value.value;
-    let minted;
+    let outcome;
     try {
       validateTokenValue(value, 'register_token');
-      minted = await connection.forToken().redeemRegistrationToken(value);
+      outcome = await redeemAndSave(value, {
+        client: connection.forToken(),
+        vault
+      });
     } catch (failure) {
       error = describeError(failure, trans, { token: 'registration' });
       continue;
     }
-    // The platform minted a token: keep it before anything else can fail.
-    try {
-      const result = await vault.add(
-        minted.refresh_token,
-        metadataOf(minted.token),
-        { activate: true }
-      );
+    if (outcome.kind === 'saved') {
       Notification.success(
         trans.__(
           'Access token "%1" (%2) is saved and active.',
-          result.token.name,
-          describeRole(result.token.role, trans)
+          outcome.token.name,
+          describeRole(outcome.token.role, trans)
         ),
         { autoClose: 5000 }
       );
-    } catch (failure) {
+    } else {
       Notification.error(
         trans.__(
           'The platform created the access token "%1", but this server could not save it: %2',
-          minted.token.name,
-          describeError(failure, trans)
+          outcome.name,
+          describeError(outcome.error, trans)
         )
       );
     }
