@@ -17,17 +17,21 @@ implements), so a route added later is swept without anyone listing it here.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from jupyter_server.base.handlers import APIHandler
-from tornado.routing import PathMatches
-from tornado.web import RequestHandler
 
-from jupyterlab_mlplatform_tokens.tests.conftest import Pipe, add_token, call
+from jupyterlab_mlplatform_tokens.tests.conftest import Pipe, call
+from jupyterlab_mlplatform_tokens.tests.routes import (
+    BODIES,
+    MUTATING,
+    extension_routes,
+    prepare,
+    request_body,
+    state,
+)
 from jupyterlab_mlplatform_tokens.tests.test_auth import browser_session, cookie_call
 from jupyterlab_mlplatform_tokens.tests.test_upstream_guard import ESCAPES, Recorder
 
@@ -35,116 +39,7 @@ from . import figures
 from .servers import JupyterServer
 
 SUITE = "Auth sweep"
-NAMESPACE = "/mlplatform-tokens/"
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-MUTATING = ("POST", "PUT", "PATCH", "DELETE")
 VALUE = "mlp_rt_first_user_value_1234"
-#: A sample value for each capture group of a route, by group name.
-SAMPLES = {"record_id": "<record>", "invitation_id": "<invitation>", None: "tokens/me"}
-#: Bodies that pass validation, so an accepted request really does something.
-BODIES: dict[tuple[str, str], Any] = {
-    ("TokensHandler", "POST"): {
-        "value": "mlp_rt_new_value_9",
-        "name": "n",
-        "role": "USER",
-        "issuer": "",
-        "expires_at": None,
-    },
-    ("TokenHandler", "PATCH"): {"label": "renamed"},
-    ("VerifiedHandler", "POST"): {"name": "n", "role": "USER", "issuer": "", "expires_at": None},
-    ("InvitationsHandler", "POST"): {
-        "name": "bob",
-        "role": "USER",
-        "expires_at": "2030-01-01T00:00:00Z",
-    },
-    ("UpstreamHandler", "POST"): {"refresh_token": "mlp_rt_x"},
-}
-
-
-class Route:
-    """One handler of the extension with a concrete path and the methods it implements."""
-
-    def __init__(self, pattern: str, handler: type[RequestHandler], base_url: str) -> None:
-        self.pattern = pattern
-        self.handler = handler
-        regex = re.compile(pattern)
-        names = {index: name for name, index in regex.groupindex.items()}
-        path = pattern.rstrip("$")
-        for index in range(regex.groups, 0, -1):
-            name = names.get(index)
-            if name not in SAMPLES:
-                raise AssertionError(f"{pattern}: no sample value for the group {name!r}")
-            path = _replace_group(path, index, SAMPLES[name])
-        assert path.startswith(base_url), path
-        self.path = path[len(base_url) :].split("mlplatform-tokens/", 1)[1]
-        # The methods the extension's classes implement; Jupyter's own OPTIONS (the CORS
-        # preflight, answered without authentication) is checked on its own.
-        self.methods = [
-            m for m in METHODS if getattr(handler, m.lower()) is not getattr(APIHandler, m.lower())
-        ]
-
-    def requests(self, ids: dict[str, str]) -> Iterator[tuple[str, str, Any]]:
-        for method in self.methods:
-            path = self.path
-            for placeholder, value in ids.items():
-                path = path.replace(placeholder, value)
-            yield method, path, BODIES.get((self.handler.__name__, method))
-
-
-def _replace_group(pattern: str, index: int, sample: str) -> str:
-    """Replace the index-th capture group (counting opening parentheses) with ``sample``."""
-    count = 0
-    for position, char in enumerate(pattern):
-        if char == "(" and (position == 0 or pattern[position - 1] != "\\"):
-            if pattern[position + 1 : position + 3] != "?:":
-                count += 1
-            if count == index:
-                depth = 0
-                for end in range(position, len(pattern)):
-                    depth += {"(": 1, ")": -1}.get(pattern[end], 0)
-                    if depth == 0:
-                        return pattern[:position] + sample + pattern[end + 1 :]
-    raise AssertionError(f"{pattern}: group {index} not found")
-
-
-def extension_routes(web_app: Any, base_url: str) -> list[Route]:
-    """Every handler of the tornado application whose pattern contains /mlplatform-tokens/."""
-    routes: list[Route] = []
-
-    def walk(rules: list[Any]) -> None:
-        for rule in rules:
-            target = rule.target
-            if hasattr(target, "rules"):
-                walk(target.rules)
-            elif isinstance(rule.matcher, PathMatches):
-                pattern = rule.matcher.regex.pattern
-                if NAMESPACE in pattern and isinstance(target, type):
-                    routes.append(Route(pattern, target, base_url))
-
-    walk(web_app.default_router.rules)
-    unique = {route.pattern: route for route in routes}
-    assert unique, "no route of the extension was found"
-    return list(unique.values())
-
-
-async def prepare(jp_fetch: Any) -> dict[str, str]:
-    """A saved, active token and an invitation note; the ids to put in paths."""
-    record = (await add_token(jp_fetch, VALUE, activate=True))["token"]["id"]
-    status, answer = await call(
-        jp_fetch, "POST", "invitations", body=BODIES[("InvitationsHandler", "POST")]
-    )
-    assert status == 201, answer
-    return {"<record>": record, "<invitation>": answer["invitation"]["id"]}
-
-
-async def state(jp_fetch: Any) -> tuple[Any, Any]:
-    return await call(jp_fetch, "GET", "tokens"), await call(jp_fetch, "GET", "invitations")
-
-
-def _body(method: str, body: Any) -> str | None:
-    if body is not None:
-        return json.dumps(body)
-    return "" if method in ("POST", "PATCH", "PUT") else None
 
 
 # Unauthenticated and XSRF-less requests ----------------------------------------------
@@ -168,14 +63,14 @@ async def test_every_route_refuses_unauthenticated_requests(
     routes = extension_routes(jp_serverapp.web_app, jp_base_url)
     failures, refused, total = [], 0, 0
     for route in routes:
-        for method, path, body in route.requests(await prepare(jp_fetch)):
+        for method, path, body in route.requests(await prepare(jp_fetch, VALUE)):
             before = await state(jp_fetch)
             recorder.seen.clear()
             status, answer = await call(
                 jp_fetch,
                 method,
                 *path.split("/"),
-                body=_body(method, body),
+                body=request_body(method, body),
                 headers={"Authorization": ""},
                 allow_nonstandard_methods=True,
             )
@@ -212,7 +107,7 @@ async def test_every_mutating_route_refuses_requests_without_xsrf(
     )
     failures, refused, total = [], 0, 0
     for route in routes:
-        for method, path, body in route.requests(await prepare(jp_fetch)):
+        for method, path, body in route.requests(await prepare(jp_fetch, VALUE)):
             if method not in MUTATING:
                 continue
             total += 1

@@ -1,4 +1,6 @@
-"""Every endpoint needs Jupyter's authentication; every mutating one needs XSRF as well."""
+"""Every endpoint needs Jupyter's authentication; every mutating one needs XSRF as well.
+
+The routes are read from the running application (``routes.py``), never listed here."""
 
 from __future__ import annotations
 
@@ -6,80 +8,38 @@ import json
 from http.cookies import SimpleCookie
 from typing import Any
 
-import pytest
 from tornado.httpclient import HTTPResponse
 
-from .conftest import add_token, call
+from .conftest import call
+from .routes import MUTATING, RECORD, extension_routes, prepare, request_body, state
 
-RECORD = "<record>"
-INVITATION = "<invitation>"
-
-#: Every route of the extension: method, path below /mlplatform-tokens/, JSON body.
-ROUTES: list[tuple[str, str, Any]] = [
-    ("GET", "status", None),
-    ("GET", "tokens", None),
-    ("POST", "tokens", {"value": "mlp_rt_new_value_9", "name": "n", "role": "USER",
-                        "issuer": "", "expires_at": None}),
-    ("PATCH", f"tokens/{RECORD}", {"label": "renamed"}),
-    ("DELETE", f"tokens/{RECORD}", None),
-    ("POST", f"tokens/{RECORD}/activate", None),
-    ("POST", "tokens/deactivate", None),
-    ("GET", f"tokens/{RECORD}/value", None),
-    ("POST", f"tokens/{RECORD}/verified", {"name": "n", "role": "USER", "issuer": "",
-                                           "expires_at": None}),
-    ("GET", "invitations", None),
-    ("POST", "invitations", {"name": "bob", "role": "USER",
-                             "expires_at": "2030-01-01T00:00:00Z"}),
-    ("DELETE", f"invitations/{INVITATION}", None),
-    ("GET", "redactions", None),
-    ("GET", "upstream/tokens/me", None),
-    ("POST", "upstream/auth/refresh", {"refresh_token": "mlp_rt_x"}),
-    ("DELETE", "upstream/tokens/someone", None),
-]  # fmt: skip
-MUTATING = [route for route in ROUTES if route[0] != "GET"]
 VALUE = "mlp_rt_protected_value_1234"
 
 
-async def prepare(jp_fetch: Any) -> dict[str, str]:
-    """A saved, active token and an invitation note; returns the ids to put in paths."""
-    record = (await add_token(jp_fetch, VALUE, activate=True))["token"]["id"]
-    status, answer = await call(jp_fetch, "POST", "invitations", body=ROUTES[10][2])
-    assert status == 201
-    return {RECORD: record, INVITATION: answer["invitation"]["id"]}
-
-
-def fill(path: str, ids: dict[str, str]) -> str:
-    for placeholder, value in ids.items():
-        path = path.replace(placeholder, value)
-    return path
-
-
-def request_body(method: str, body: Any) -> str | None:
-    if body is not None:
-        return json.dumps(body)
-    return "" if method in ("POST", "PATCH") else None
-
-
-@pytest.mark.parametrize(("method", "path", "body"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
 async def test_unauthenticated_requests_are_refused(
-    jp_fetch: Any, method: str, path: str, body: Any
+    jp_fetch: Any, jp_serverapp: Any, jp_base_url: str
 ) -> None:
-    ids = await prepare(jp_fetch)
-    before = await call(jp_fetch, "GET", "tokens")
-    status, answer = await call(
-        jp_fetch,
-        method,
-        *fill(path, ids).split("/"),
-        body=request_body(method, body),
-        headers={"Authorization": ""},
-    )
-    assert status == 403
-    assert VALUE not in json.dumps(answer)
-    assert await call(jp_fetch, "GET", "tokens") == before
+    failures, total = [], 0
+    for route in extension_routes(jp_serverapp.web_app, jp_base_url):
+        for method, path, body in route.requests(await prepare(jp_fetch, VALUE)):
+            before = await state(jp_fetch)
+            status, answer = await call(
+                jp_fetch,
+                method,
+                *path.split("/"),
+                body=request_body(method, body),
+                headers={"Authorization": ""},
+                allow_nonstandard_methods=True,
+            )
+            total += 1
+            if status != 403 or VALUE in json.dumps(answer) or await state(jp_fetch) != before:
+                failures.append(f"{method} {path}: {status}")
+    assert total >= 16
+    assert not failures, failures
 
 
 async def test_a_wrong_server_token_is_refused(jp_fetch: Any) -> None:
-    ids = await prepare(jp_fetch)
+    ids = await prepare(jp_fetch, VALUE)
     status, answer = await call(
         jp_fetch,
         "GET",
@@ -139,40 +99,40 @@ async def cookie_call(
     )
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "body"), MUTATING, ids=[f"{m} {p}" for m, p, _ in MUTATING]
-)
 async def test_mutating_requests_without_xsrf_are_refused(
-    jp_fetch: Any,
-    http_server_client: Any,
-    jp_base_url: str,
-    jp_serverapp: Any,
-    method: str,
-    path: str,
-    body: Any,
+    jp_fetch: Any, http_server_client: Any, jp_base_url: str, jp_serverapp: Any
 ) -> None:
-    ids = await prepare(jp_fetch)
     cookies, xsrf = await browser_session(
         http_server_client, jp_base_url, jp_serverapp.identity_provider.token
     )
-    before = await call(jp_fetch, "GET", "tokens")
-    refused = await cookie_call(
-        http_server_client, jp_base_url, cookies, method, fill(path, ids), body, None
-    )
-    assert refused.code == 403
-    assert "xsrf" in json.loads(refused.body)["message"].lower()
-    assert await call(jp_fetch, "GET", "tokens") == before
-    # The same browser session with the XSRF header gets past the check.
-    accepted = await cookie_call(
-        http_server_client, jp_base_url, cookies, method, fill(path, ids), body, xsrf
-    )
-    assert accepted.code != 403, accepted.body
+    failures, total = [], 0
+    for route in extension_routes(jp_serverapp.web_app, jp_base_url):
+        for method, path, body in route.requests(await prepare(jp_fetch, VALUE)):
+            if method not in MUTATING:
+                continue
+            total += 1
+            before = await state(jp_fetch)
+            refused = await cookie_call(
+                http_server_client, jp_base_url, cookies, method, path, body, None
+            )
+            if refused.code != 403 or "xsrf" not in json.loads(refused.body)["message"].lower():
+                failures.append(f"{method} {path}: {refused.code} without XSRF")
+            if await state(jp_fetch) != before:
+                failures.append(f"{method} {path}: changed the vault without XSRF")
+            # The same browser session with the XSRF header gets past the check.
+            accepted = await cookie_call(
+                http_server_client, jp_base_url, cookies, method, path, body, xsrf
+            )
+            if accepted.code == 403:
+                failures.append(f"{method} {path}: refused with XSRF: {accepted.body!r}")
+    assert total >= 10
+    assert not failures, failures
 
 
 async def test_cookie_sessions_read_without_xsrf(
     jp_fetch: Any, http_server_client: Any, jp_base_url: str, jp_serverapp: Any
 ) -> None:
-    await prepare(jp_fetch)
+    await prepare(jp_fetch, VALUE)
     cookies, _ = await browser_session(
         http_server_client, jp_base_url, jp_serverapp.identity_provider.token
     )
