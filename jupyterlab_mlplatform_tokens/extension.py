@@ -43,7 +43,10 @@ def build_context(server_app: Any, config: MLPlatformTokens) -> Context:
 
     redactions = RedactionLog()
     if config.redact_on_save:
-        scrubber = Scrubber(lambda: _saved_values(vault), redactions, log=log)
+        scrubber = Scrubber(
+            lambda: _saved_values(vault), redactions, log=log, env_names=config.env_names
+        )
+        scrubber.known.current()  # remember the values the server starts with
         server_app.contents_manager.register_pre_save_hook(scrubber.hook)
 
     upstream = Upstream(config.resolved_api_url, config.upstream_timeout, log=log)

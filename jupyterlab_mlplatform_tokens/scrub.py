@@ -1,31 +1,49 @@
 """Redaction on save: saved token values never reach a notebook or text file on disk.
 
-A contents pre-save hook replaces every exact occurrence of every saved token's
-value (all tokens in the vault, not only the active one) with
-``[MLP token redacted]`` before the file is written, so neither the file nor
-the checkpoint made from it carries one. It looks at every string of a
+A contents pre-save hook replaces every exact occurrence of every known token
+value with ``[MLP token redacted]`` before the file is written, so neither the
+file nor the checkpoint made from it carries one. It looks at every string of a
 notebook (cell sources, outputs of every kind, metadata, attachments; keys
 too) and at the content of text files.
 
-What it does is recorded (path, count, time, never the value) in a small
-in-memory log that the frontend reads to tell the user.
+Which values: on every save, the union of
+- the values in the vault, read now (all saved tokens, not only the active one);
+- every value this server process has seen before, in the vault or in its
+  environment (kept in memory only, never written anywhere), so a token removed
+  from the vault, or lost when a damaged vault file was set aside, stays
+  redacted until the server restarts: kernels and open notebooks may still hold
+  it, and removing it here does not revoke it at the ML Platform;
+- the values of the configured environment variables (``env_names``, by default
+  ``MLP_REFRESH_TOKEN``) in the server's ``os.environ`` at save time, such as a
+  token the hub started the server with.
 
-Failure policy: the replacement is a plain regular-expression substitution
-over strings and cannot fail in practice. If something unexpected happens
-anyway, the hook logs the error's type (never a value), records a ``failed``
-entry so the user is told, and lets the save go ahead unchanged: refusing to
-save would put unsaved work at risk, and the file stays on the user's own
-server, owner-readable like the vault itself.
+Failure policy: redaction fails closed. The vault is read in a worker thread
+and waited for at most :data:`READ_TIMEOUT` seconds (the hook runs on the
+server's event loop). If the read fails or takes longer, the save goes on with
+the values known from before and from the environment, the error's type (never
+its text, which could name a value) is logged with the path and the number of
+values used, and the save is recorded as ``fallback`` so the user is told the
+check used only those. If the replacement itself fails unexpectedly (it cannot
+in practice), the hook logs the error's type, records a ``failed`` entry and
+lets the save go ahead: refusing to save would put unsaved work at risk.
+
+What it does is recorded (path, count, time, status, never the value) in a
+small in-memory log that the frontend reads to tell the user. Statuses:
+``redacted`` (values were replaced), ``fallback`` (the vault could not be read;
+the count says how many known values were replaced, possibly none) and
+``failed`` (the file could not be checked and was saved unchanged).
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import os
 import re
 import threading
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +57,17 @@ MIN_REDACT_LENGTH = 8
 
 #: How many redaction records are kept for the frontend.
 LOG_SIZE = 50
+
+#: Longest wait, in seconds, for the vault during one save.
+READ_TIMEOUT = 2.0
+
+#: Most values remembered from earlier reads (the oldest are forgotten first).
+MAX_REMEMBERED = 1000
+
+#: Statuses of :class:`Redaction` entries.
+REDACTED_STATUS = "redacted"
+FALLBACK_STATUS = "fallback"
+FAILED_STATUS = "failed"
 
 _LOG = logging.getLogger(__name__)
 
@@ -138,7 +167,7 @@ class Redaction:
     path: str
     count: int
     time: str
-    status: str  # "redacted" or "failed"
+    status: str  # "redacted", "fallback" or "failed"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -169,6 +198,70 @@ class RedactionLog:
             return [entry for entry in self._entries if entry.id > last_id]
 
 
+class KnownValues:
+    """The values to redact: the vault's now, those seen before, and the environment's."""
+
+    def __init__(
+        self,
+        read: Callable[[], Iterable[str]],
+        env_names: Sequence[str] = (),
+        environ: Mapping[str, str] | None = None,
+        timeout: float = READ_TIMEOUT,
+    ) -> None:
+        self._read = read
+        self._env_names = tuple(env_names)
+        self._environ = os.environ if environ is None else environ
+        self._timeout = timeout
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
+        self._pending: Future[list[str]] | None = None
+
+    def current(self) -> tuple[frozenset[str], str | None]:
+        """Every value to redact now, and the type name of the read's error (None if it worked)."""
+        failure = None
+        try:
+            self._learn(self._read_vault())
+        except Exception as error:  # any failure: use what is known
+            failure = type(error).__name__
+        self._learn(
+            value
+            for value in (self._environ.get(name) for name in self._env_names)
+            if isinstance(value, str)
+        )
+        with self._lock:
+            return frozenset(self._seen), failure
+
+    def _read_vault(self) -> list[str]:
+        """Read in a worker thread; wait at most ``timeout`` (one read at a time)."""
+        with self._lock:
+            pending = self._pending
+            if pending is None or pending.done():
+                pending = Future()
+                self._pending = pending
+                threading.Thread(
+                    target=self._run, args=(pending,), name="mlp-vault-read", daemon=True
+                ).start()
+        return pending.result(timeout=self._timeout)
+
+    def _run(self, pending: Future[list[str]]) -> None:
+        try:
+            values = list(self._read())
+        except BaseException as error:
+            pending.set_exception(error)
+            return
+        self._learn(values)  # also when the save stopped waiting
+        pending.set_result(values)
+
+    def _learn(self, values: Iterable[str]) -> None:
+        with self._lock:
+            for value in values:
+                if len(value) >= MIN_REDACT_LENGTH:
+                    self._seen[value] = None
+                    self._seen.move_to_end(value)
+            while len(self._seen) > MAX_REMEMBERED:
+                self._seen.popitem(last=False)
+
+
 class Scrubber:
     """The pre-save hook; register :meth:`hook` with the contents manager."""
 
@@ -177,8 +270,14 @@ class Scrubber:
         values: Callable[[], Iterable[str]],
         records: RedactionLog,
         log: logging.Logger | None = None,
+        *,
+        env_names: Sequence[str] = (),
+        environ: Mapping[str, str] | None = None,
+        read_timeout: float = READ_TIMEOUT,
     ) -> None:
-        self._values = values
+        """``values`` reads the vault's values (it may raise); ``env_names`` are the
+        environment variables whose values are redacted too."""
+        self.known = KnownValues(values, env_names, environ, read_timeout)
         self.records = records
         self._log = log or _LOG
         self._compiled: tuple[frozenset[str], re.Pattern[str] | None] = (frozenset(), None)
@@ -186,21 +285,38 @@ class Scrubber:
     def hook(self, model: dict[str, Any], path: str, **_: Any) -> None:
         """Redact ``model`` in place before it is saved at ``path``; never raises."""
         try:
-            count = redact_model(model, self._pattern())
+            pattern, complete = self.lookup(path)
+            count = redact_model(model, pattern)
         except Exception as error:
             self._log.error(
                 "Could not check %s for saved token values (%s); it was saved unchanged.",
                 path,
                 type(error).__name__,
             )
-            self.records.add(path, 0, "failed")
+            self.records.add(path, 0, FAILED_STATUS)
             return
-        if count:
-            self._log.info("Redacted %d saved token value(s) from %s before saving.", count, path)
-            self.records.add(path, count, "redacted")
+        self.report(path, count, complete)
 
-    def _pattern(self) -> re.Pattern[str] | None:
-        values = frozenset(self._values())
+    def lookup(self, path: str) -> tuple[re.Pattern[str] | None, bool]:
+        """The pattern for a save at ``path``, and whether the vault could be read."""
+        values, failure = self.known.current()
+        if failure is not None:
+            self._log.warning(
+                "The token vault could not be read while saving %s (%s); "
+                "%d value(s) known from before and from the environment are redacted.",
+                path,
+                failure,
+                len(values),
+            )
         if values != self._compiled[0]:
             self._compiled = (values, compile_values(values))
-        return self._compiled[1]
+        return self._compiled[1], failure is None
+
+    def report(self, path: str, count: int, complete: bool) -> None:
+        """Log and record what a save changed."""
+        if count:
+            self._log.info("Redacted %d saved token value(s) from %s before saving.", count, path)
+        if not complete:
+            self.records.add(path, count, FALLBACK_STATUS)
+        elif count:
+            self.records.add(path, count, REDACTED_STATUS)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import base64
-import copy
 import json
 import logging
+import os
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
 
+from jupyterlab_mlplatform_tokens.handlers import SETTINGS_KEY
 from jupyterlab_mlplatform_tokens.scrub import (
     REDACTED,
     RedactionLog,
@@ -112,17 +115,87 @@ def test_only_notebooks_and_text_files_are_changed() -> None:
     assert text["content"] == f"X={REDACTED}\n"
 
 
-def test_the_hook_never_breaks_a_save(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_vault_that_cannot_be_read_never_breaks_a_save(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     def broken() -> list[str]:
         raise RuntimeError(ACTIVE)
 
     records = RedactionLog()
-    scrubber = Scrubber(broken, records)
+    scrubber = Scrubber(broken, records, env_names=(), environ={})
     model = {"type": "file", "format": "text", "content": ACTIVE}
     with caplog.at_level(logging.DEBUG):
-        scrubber.hook(model=copy.deepcopy(model), path="a.txt", contents_manager=None)
+        scrubber.hook(model=model, path="a.txt", contents_manager=None)
+    assert model["content"] == ACTIVE  # nothing is known: nothing to redact
     entry = records.after(0)[0]
-    assert (entry.path, entry.count, entry.status) == ("a.txt", 0, "failed")
+    assert (entry.path, entry.count, entry.status) == ("a.txt", 0, "fallback")
+    assert ACTIVE not in caplog.text
+    assert "RuntimeError" in caplog.text
+
+
+def test_the_last_known_values_are_redacted_when_the_vault_fails() -> None:
+    state = {"values": [ACTIVE, OTHER]}
+
+    def read() -> list[str]:
+        if state["values"] is None:
+            raise OSError("no space left on device")
+        return state["values"]
+
+    records = RedactionLog()
+    scrubber = Scrubber(read, records, env_names=("MLP_REFRESH_TOKEN",), environ={})
+    scrubber.hook(model={"type": "file", "format": "text", "content": ""}, path="a.txt")
+    state["values"] = None
+    model = {"type": "file", "format": "text", "content": f"{ACTIVE}\n{OTHER}"}
+    scrubber.hook(model=model, path="b.txt")
+    assert model["content"] == f"{REDACTED}\n{REDACTED}"
+    assert [(e.path, e.count, e.status) for e in records.after(0)] == [("b.txt", 2, "fallback")]
+
+
+def test_a_slow_vault_does_not_hold_up_a_save_for_long() -> None:
+    release = threading.Event()
+
+    def slow() -> list[str]:
+        release.wait(10)
+        return [ACTIVE]
+
+    records = RedactionLog()
+    scrubber = Scrubber(slow, records, env_names=("T",), environ={"T": OTHER}, read_timeout=0.2)
+    model = {"type": "file", "format": "text", "content": f"{ACTIVE} {OTHER}"}
+    started = time.monotonic()
+    scrubber.hook(model=model, path="a.txt")
+    assert time.monotonic() - started < 2
+    assert model["content"] == f"{ACTIVE} {REDACTED}"
+    assert records.after(0)[-1].status == "fallback"
+    release.set()  # the late answer is remembered for the next save
+    for _ in range(100):
+        model = {"type": "file", "format": "text", "content": ACTIVE}
+        scrubber.hook(model=model, path="b.txt")
+        if model["content"] == REDACTED:
+            break
+        time.sleep(0.05)
+    assert model["content"] == REDACTED
+
+
+def test_the_environment_is_read_at_save_time() -> None:
+    environ: dict[str, str] = {}
+    scrubber = Scrubber(lambda: [], RedactionLog(), env_names=("A", "B"), environ=environ)
+    environ["B"] = OTHER
+    model = {"type": "file", "format": "text", "content": f"{OTHER} {ACTIVE}"}
+    scrubber.hook(model=model, path="a.txt")
+    assert model["content"] == f"{REDACTED} {ACTIVE}"
+
+
+def test_the_hook_never_breaks_a_save(caplog: pytest.LogCaptureFixture) -> None:
+    class Hostile(dict):  # a notebook whose walk fails half-way
+        def __iter__(self) -> Any:
+            raise RuntimeError(ACTIVE)
+
+    records = RedactionLog()
+    scrubber = Scrubber(lambda: [ACTIVE], records, env_names=(), environ={})
+    with caplog.at_level(logging.DEBUG):
+        scrubber.hook(model={"type": "notebook", "content": Hostile()}, path="a.ipynb")
+    entry = records.after(0)[0]
+    assert (entry.path, entry.count, entry.status) == ("a.ipynb", 0, "failed")
     assert ACTIVE not in caplog.text
     assert "RuntimeError" in caplog.text
 
@@ -197,11 +270,16 @@ async def test_a_save_without_values_is_not_recorded(jp_fetch: Any, jp_root_dir:
     assert status == 400
 
 
-async def test_a_removed_token_is_no_longer_redacted(jp_fetch: Any, jp_root_dir: Path) -> None:
+async def test_a_removed_token_stays_redacted_while_the_server_runs(
+    jp_fetch: Any, jp_root_dir: Path
+) -> None:
+    # Removing a token from this server does not revoke it at the ML Platform, and
+    # outputs that show it may still be open in the browser.
     token = (await add_token(jp_fetch, OTHER))["token"]
+    await save(jp_fetch, "first.txt", {"type": "file", "format": "text", "content": "hello"})
     await call(jp_fetch, "DELETE", "tokens", token["id"])
     await save(jp_fetch, "t.txt", {"type": "file", "format": "text", "content": OTHER})
-    assert (jp_root_dir / "t.txt").read_text() == OTHER
+    assert (jp_root_dir / "t.txt").read_text() == REDACTED
 
 
 @pytest.mark.parametrize("mlp_config", [{"redact_on_save": False}])
@@ -211,3 +289,115 @@ async def test_redaction_can_be_turned_off(jp_fetch: Any, jp_root_dir: Path) -> 
     assert (jp_root_dir / "t.txt").read_text() == OTHER
     _, answer = await call(jp_fetch, "GET", "redactions")
     assert answer == {"redact_on_save": False, "redactions": []}
+
+
+# When the vault cannot be read ---------------------------------------------------------
+
+
+def vault_of(jp_serverapp: Any) -> Any:
+    return jp_serverapp.web_app.settings[SETTINGS_KEY].service.vault
+
+
+def block_the_lock(vault_file: Path) -> None:
+    """A real failure: a folder where the lock file goes, and a changed vault file, so the
+    next read must take the lock and cannot."""
+    lock = vault_file.with_name(vault_file.name + ".lock")
+    lock.unlink(missing_ok=True)
+    lock.mkdir()
+    info = vault_file.stat()
+    os.utime(vault_file, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+
+
+async def test_a_save_while_the_vault_lock_cannot_be_taken_redacts_the_known_values(
+    jp_fetch: Any,
+    jp_root_dir: Path,
+    vault_file: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("MLP_REFRESH_TOKEN", raising=False)
+    await add_token(jp_fetch, ACTIVE, activate=True)
+    await add_token(jp_fetch, OTHER, ADMIN_META)
+    await save(jp_fetch, "first.txt", {"type": "file", "format": "text", "content": "hello"})
+    block_the_lock(vault_file)
+    with caplog.at_level(logging.DEBUG):
+        await save(
+            jp_fetch, "nb.ipynb", {"type": "notebook", "content": notebook_with(ACTIVE, OTHER)}
+        )
+    on_disk = (jp_root_dir / "nb.ipynb").read_text()
+    assert ACTIVE not in on_disk
+    assert OTHER not in on_disk
+    assert REDACTED in on_disk
+    _, answer = await call(jp_fetch, "GET", "redactions")
+    entry = answer["redactions"][-1]
+    assert (entry["path"], entry["count"], entry["status"]) == ("nb.ipynb", 11, "fallback")
+    assert ACTIVE not in caplog.text and OTHER not in caplog.text
+
+
+async def test_a_save_while_reading_the_vault_raises_redacts_the_environment_values(
+    jp_fetch: Any,
+    jp_root_dir: Path,
+    jp_serverapp: Any,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A value the server was started with (e.g. from the hub) and never saved in the vault.
+    monkeypatch.setenv("MLP_REFRESH_TOKEN", ACTIVE)
+
+    def unreadable() -> None:
+        raise OSError(f"disk full while reading {OTHER}")
+
+    monkeypatch.setattr(vault_of(jp_serverapp), "read", unreadable)
+    with caplog.at_level(logging.DEBUG):
+        await save(
+            jp_fetch,
+            "env.sh",
+            {"type": "file", "format": "text", "content": f"T={ACTIVE} U={OTHER}\n"},
+        )
+    assert (jp_root_dir / "env.sh").read_text() == f"T={REDACTED} U={OTHER}\n"
+    _, answer = await call(jp_fetch, "GET", "redactions")
+    entry = answer["redactions"][-1]
+    assert (entry["path"], entry["count"], entry["status"]) == ("env.sh", 1, "fallback")
+    assert ACTIVE not in caplog.text and OTHER not in caplog.text
+    assert "OSError" in caplog.text
+
+
+@pytest.mark.parametrize("mlp_config", [{"env_names": ["MLP_REFRESH_TOKEN", "REFRESH_TOKEN"]}])
+async def test_every_configured_environment_name_is_redacted_when_the_vault_fails(
+    jp_fetch: Any, jp_root_dir: Path, jp_serverapp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MLP_REFRESH_TOKEN", raising=False)
+    monkeypatch.setenv("REFRESH_TOKEN", OTHER)
+    monkeypatch.setattr(vault_of(jp_serverapp), "read", lambda: 1 / 0)
+    await save(jp_fetch, "t.txt", {"type": "file", "format": "text", "content": OTHER})
+    assert (jp_root_dir / "t.txt").read_text() == REDACTED
+
+
+async def test_a_save_with_nothing_to_redact_still_reports_that_the_vault_failed(
+    jp_fetch: Any, jp_root_dir: Path, jp_serverapp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(vault_of(jp_serverapp), "read", lambda: 1 / 0)
+    await save(jp_fetch, "t.txt", {"type": "file", "format": "text", "content": "plain"})
+    assert (jp_root_dir / "t.txt").read_text() == "plain"
+    _, answer = await call(jp_fetch, "GET", "redactions")
+    entry = answer["redactions"][-1]
+    assert (entry["path"], entry["count"], entry["status"]) == ("t.txt", 0, "fallback")
+
+
+async def test_values_of_a_vault_set_aside_are_still_redacted(
+    jp_fetch: Any,
+    jp_root_dir: Path,
+    jp_serverapp: Any,
+    vault_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("MLP_REFRESH_TOKEN", raising=False)
+    await add_token(jp_fetch, ACTIVE, activate=True)
+    await add_token(jp_fetch, OTHER, ADMIN_META)
+    await save(jp_fetch, "first.txt", {"type": "file", "format": "text", "content": "hello"})
+    vault_file.write_text("{ not json")
+    await save(
+        jp_fetch, "t.txt", {"type": "file", "format": "text", "content": f"{ACTIVE} {OTHER}"}
+    )
+    assert vault_of(jp_serverapp).path_problem is not None
+    assert (jp_root_dir / "t.txt").read_text() == f"{REDACTED} {REDACTED}"
