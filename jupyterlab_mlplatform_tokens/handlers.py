@@ -1,7 +1,13 @@
 """HTTP handlers of the server extension: validate, delegate, answer JSON.
 
-Every handler requires Jupyter's authentication (``@tornado.web.authenticated``);
-``APIHandler.prepare`` checks XSRF on every POST, PATCH and DELETE. Errors are
+Every handler requires Jupyter's authentication (``@tornado.web.authenticated``)
+and authorization (``@authorized`` on the resource :data:`AUTH_RESOURCE`, so a
+server ``Authorizer`` such as JupyterHub's granular sharing decides): listing
+tokens, the status and the redaction log need ``read``; reading a value, adding,
+activating, renaming, removing and the invitation notes need ``write``; the
+upstream pipe needs ``write`` too, since it acts on the platform with the
+caller's credentials. ``APIHandler.prepare`` checks XSRF on every POST, PATCH
+and DELETE. Vault work runs off the event loop (``service.py``). Errors are
 ``{"message": "<one sentence>"}`` with the matching status (the upstream pipe
 answers in the ML Platform API's error shape instead, see ``upstream.py``).
 """
@@ -14,6 +20,7 @@ import json
 from typing import Any
 
 import tornado
+from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
@@ -25,6 +32,9 @@ from .upstream import AUTH_HEADER, PipeRequest, PipeResponse
 
 NAMESPACE = "mlplatform-tokens"
 
+#: The resource the server's Authorizer is asked about.
+AUTH_RESOURCE = "mlplatform_tokens"
+
 #: Where the extension's parts are kept in the tornado application's settings.
 SETTINGS_KEY = "mlplatform_tokens"
 
@@ -35,6 +45,8 @@ _INVITATION_FIELDS = ("name", "role", "expires_at", "refresh_ttl")
 
 class BaseHandler(APIHandler):
     """Common ground of every handler: the extension's parts, JSON answers, no caching."""
+
+    auth_resource = AUTH_RESOURCE
 
     def initialize(self, context: Context) -> None:
         self.context = context
@@ -54,17 +66,17 @@ class BaseHandler(APIHandler):
     def body(self, fields: tuple[str, ...]) -> dict[str, Any]:
         return check.json_object(self.request.body, fields)
 
-    def write_state(self) -> None:
-        self.write_json(self.context.service.state().public())
+    async def write_state(self) -> None:
+        self.write_json((await self.context.service.state()).public())
 
 
 def _answers_errors(method: Any) -> Any:
     """Turn InputError into 400 and VaultError into its status, each with its sentence."""
 
     @functools.wraps(method)
-    def wrapper(self: BaseHandler, *args: Any, **kwargs: Any) -> None:
+    async def wrapper(self: BaseHandler, *args: Any, **kwargs: Any) -> None:
         try:
-            method(self, *args, **kwargs)
+            await method(self, *args, **kwargs)
         except check.InputError as error:
             self.fail(400, str(error))
         except VaultError as error:
@@ -92,10 +104,11 @@ class StatusHandler(BaseHandler):
     """``GET /mlplatform-tokens/status``: what the frontend needs to know first."""
 
     @tornado.web.authenticated
-    def get(self) -> None:
+    @authorized("read")
+    async def get(self) -> None:
         config = self.mlp_config
         try:
-            self.context.service.state()
+            await self.context.service.state()
             error = None
         except VaultError as failure:
             error = str(failure)
@@ -120,21 +133,23 @@ class TokensHandler(BaseHandler):
     """``GET /tokens`` lists saved tokens (no values); ``POST /tokens`` saves one."""
 
     @tornado.web.authenticated
+    @authorized("read")
     @_answers_errors
-    def get(self) -> None:
-        self.write_state()
+    async def get(self) -> None:
+        await self.write_state()
 
     @tornado.web.authenticated
+    @authorized("write")
     @_answers_errors
-    def post(self) -> None:
+    async def post(self) -> None:
         data = self.body(_ADD_FIELDS)
         value = check.token_value(check.required(data, "value"))
         metadata = _metadata(data)
         label = data.get("label")
         label = check.label(label) if label is not None else check.label(metadata.name[:100])
         activate = check.boolean(data.get("activate", False), "activate")
-        added = self.context.service.add(value, label, metadata, activate=activate)
-        state = self.context.service.state()
+        added = await self.context.service.add(value, label, metadata, activate=activate)
+        state = await self.context.service.state()
         message = (
             "The token was saved."
             if added.created
@@ -155,32 +170,35 @@ class TokenHandler(BaseHandler):
     """``PATCH /tokens/<id>`` renames; ``DELETE /tokens/<id>`` removes."""
 
     @tornado.web.authenticated
+    @authorized("write")
     @_answers_errors
-    def patch(self, record_id: str) -> None:
+    async def patch(self, record_id: str) -> None:
         record_id = _record_id(record_id)
         data = self.body(("label",))
         label = check.label(check.required(data, "label"))
-        record = self.context.service.rename(record_id, label)
-        state = self.context.service.state()
+        record = await self.context.service.rename(record_id, label)
+        state = await self.context.service.state()
         self.write_json({"token": record.public(active=state.active_id == record.id)})
 
     @tornado.web.authenticated
+    @authorized("write")
     @_answers_errors
-    def delete(self, record_id: str) -> None:
-        self.context.service.remove(_record_id(record_id))
-        self.write_state()
+    async def delete(self, record_id: str) -> None:
+        await self.context.service.remove(_record_id(record_id))
+        await self.write_state()
 
 
 class VerifiedHandler(BaseHandler):
     """``POST /tokens/<id>/verified``: store what a fresh who-am-i said."""
 
     @tornado.web.authenticated
+    @authorized("write")
     @_answers_errors
-    def post(self, record_id: str) -> None:
+    async def post(self, record_id: str) -> None:
         record_id = _record_id(record_id)
         metadata = _metadata(self.body(_METADATA_FIELDS))
-        record = self.context.service.verified(record_id, metadata)
-        state = self.context.service.state()
+        record = await self.context.service.verified(record_id, metadata)
+        state = await self.context.service.state()
         self.write_json({"token": record.public(active=state.active_id == record.id)})
 
 
@@ -188,11 +206,12 @@ class ActivateHandler(BaseHandler):
     """``POST /tokens/<id>/activate``: make this token the active one."""
 
     @tornado.web.authenticated
+    @authorized("write")
     @_answers_errors
-    def post(self, record_id: str) -> None:
+    async def post(self, record_id: str) -> None:
         self._no_body()
-        self.context.service.activate(_record_id(record_id))
-        self.write_state()
+        await self.context.service.activate(_record_id(record_id))
+        await self.write_state()
 
     def _no_body(self) -> None:
         if self.request.body.strip() not in (b"", b"{}", b"null"):
@@ -203,20 +222,22 @@ class DeactivateHandler(ActivateHandler):
     """``POST /tokens/deactivate``: no token is active any more."""
 
     @tornado.web.authenticated
+    @authorized("write")
     @_answers_errors
-    def post(self) -> None:  # type: ignore[override]
+    async def post(self) -> None:  # type: ignore[override]
         self._no_body()
-        self.context.service.activate(None)
-        self.write_state()
+        await self.context.service.activate(None)
+        await self.write_state()
 
 
 class ValueHandler(BaseHandler):
     """``GET /tokens/<id>/value``: one token's value, for the typed client and the copy button."""
 
     @tornado.web.authenticated
+    @authorized("write")
     @_answers_errors
-    def get(self, record_id: str) -> None:
-        value = self.context.service.value(_record_id(record_id))
+    async def get(self, record_id: str) -> None:
+        value = await self.context.service.value(_record_id(record_id))
         self.write_json({"id": record_id, "value": value})
 
 
@@ -224,17 +245,19 @@ class InvitationsHandler(BaseHandler):
     """``GET /invitations`` lists notes of handed-out registration tokens; ``POST`` adds one."""
 
     @tornado.web.authenticated
+    @authorized("read")
     @_answers_errors
-    def get(self) -> None:
-        state = self.context.service.state()
+    async def get(self) -> None:
+        state = await self.context.service.state()
         self.write_json({"invitations": [item.to_json() for item in state.invitations]})
 
     @tornado.web.authenticated
+    @authorized("write")
     @_answers_errors
-    def post(self) -> None:
+    async def post(self) -> None:
         data = self.body(_INVITATION_FIELDS)
         refresh_ttl = data.get("refresh_ttl")
-        invitation = self.context.service.add_invitation(
+        invitation = await self.context.service.add_invitation(
             name=check.text(check.required(data, "name"), "name"),
             role=check.role(check.required(data, "role")),
             expires_at=str(
@@ -249,12 +272,13 @@ class InvitationHandler(BaseHandler):
     """``DELETE /invitations/<id>``: forget a note."""
 
     @tornado.web.authenticated
+    @authorized("write")
     @_answers_errors
-    def delete(self, invitation_id: str) -> None:
+    async def delete(self, invitation_id: str) -> None:
         if not check.is_record_id(invitation_id):
             self.fail(404, "No invitation note has this id; it may have been removed.")
             return
-        self.context.service.remove_invitation(invitation_id)
+        await self.context.service.remove_invitation(invitation_id)
         self.set_status(204)
         self.finish()
 
@@ -263,8 +287,9 @@ class RedactionsHandler(BaseHandler):
     """``GET /redactions?after=<id>``: what redaction on save changed lately (never values)."""
 
     @tornado.web.authenticated
+    @authorized("read")
     @_answers_errors
-    def get(self) -> None:
+    async def get(self) -> None:
         after = self.get_query_argument("after", "0")
         if not after.isdigit() or len(after) > 12:
             raise check.InputError("The parameter 'after' must be a whole number.")
@@ -286,14 +311,17 @@ class UpstreamHandler(BaseHandler):
         self._task: asyncio.Task[PipeResponse] | None = None
 
     @tornado.web.authenticated
+    @authorized("write")
     async def get(self, _path: str) -> None:
         await self._pipe()
 
     @tornado.web.authenticated
+    @authorized("write")
     async def post(self, _path: str) -> None:
         await self._pipe()
 
     @tornado.web.authenticated
+    @authorized("write")
     async def delete(self, _path: str) -> None:
         await self._pipe()
 

@@ -43,6 +43,12 @@ class VaultFull(VaultError):
     status = 409
 
 
+class VaultBusy(VaultError):
+    """Another process held the vault's lock for longer than an operation waits."""
+
+    status = 503
+
+
 class CorruptVault(Exception):
     """The vault file's content is not a vault (internal; leads to a move aside)."""
 

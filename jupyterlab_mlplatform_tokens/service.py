@@ -1,10 +1,19 @@
 """The saved tokens as the handlers use them: every change to the vault is followed by
-bringing the environment of the server and its kernels up to date."""
+bringing the environment of the server and its kernels up to date.
+
+The vault's file work (lock, read, fsync, rename) blocks, so it runs on one worker
+thread of its own, never on the server's event loop: a slow disk or a lock held by
+another process delays only the vault request, not every request and every save.
+The environment (``os.environ`` and the kernels' restart env) is changed back on
+the event loop, where the kernel manager lives.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -36,18 +45,23 @@ class TokenService:
         self.vault = vault
         self.environment = environment
         self._log = log or _LOG
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlp-vault")
 
     def start(self) -> None:
         """Put the active token (if any) into the environment at server start."""
         self._sync(self.vault.read())
 
-    def state(self) -> VaultState:
-        return self.vault.read()
+    def close(self) -> None:
+        """Let the worker thread end once its last operation is done."""
+        self._worker.shutdown(wait=False)
 
-    def value(self, record_id: str) -> str:
-        return self.vault.read().get(record_id).value
+    async def state(self) -> VaultState:
+        return await self._off_loop(self.vault.read)
 
-    def add(
+    async def value(self, record_id: str) -> str:
+        return (await self.state()).get(record_id).value
+
+    async def add(
         self, value: str, label: str | None, metadata: TokenMetadata, *, activate: bool
     ) -> Added:
         """Save a token (or refresh the record that has its value), optionally making it active."""
@@ -61,30 +75,32 @@ class TokenService:
                 new_state = new_state.with_active(record.id)
             return new_state, Added(record, created, new_state.active_id == record.id)
 
-        return self._change(change)
+        return await self._change(change)
 
-    def rename(self, record_id: str, label: str) -> TokenRecord:
-        return self._change(lambda state: state.with_label(record_id, label))
+    async def rename(self, record_id: str, label: str) -> TokenRecord:
+        return await self._change(lambda state: state.with_label(record_id, label))
 
-    def verified(self, record_id: str, metadata: TokenMetadata) -> TokenRecord:
+    async def verified(self, record_id: str, metadata: TokenMetadata) -> TokenRecord:
         now = now_timestamp()
-        return self._change(lambda state: state.with_verification(record_id, metadata, now))
+        return await self._change(
+            lambda state: state.with_verification(record_id, metadata, now)
+        )
 
-    def activate(self, record_id: str | None) -> VaultState:
+    async def activate(self, record_id: str | None) -> VaultState:
         def change(state: VaultState) -> tuple[VaultState, VaultState]:
             new_state = state.with_active(record_id)
             return new_state, new_state
 
-        return self._change(change)
+        return await self._change(change)
 
-    def remove(self, record_id: str) -> VaultState:
+    async def remove(self, record_id: str) -> VaultState:
         def change(state: VaultState) -> tuple[VaultState, VaultState]:
             new_state = state.without_token(record_id)
             return new_state, new_state
 
-        return self._change(change)
+        return await self._change(change)
 
-    def add_invitation(
+    async def add_invitation(
         self, name: str, role: str, expires_at: str, refresh_ttl: str | None
     ) -> Invitation:
         invitation = Invitation(
@@ -95,22 +111,27 @@ class TokenService:
             refresh_ttl=refresh_ttl,
             created_at=now_timestamp(),
         )
-        return self._change(lambda state: (state.with_invitation(invitation), invitation))
+        return await self._change(
+            lambda state: (state.with_invitation(invitation), invitation)
+        )
 
-    def remove_invitation(self, invitation_id: str) -> None:
-        self._change(lambda state: (state.without_invitation(invitation_id), None))
+    async def remove_invitation(self, invitation_id: str) -> None:
+        await self._change(lambda state: (state.without_invitation(invitation_id), None))
 
-    def _change(self, change: Callable[[VaultState], tuple[VaultState, T]]) -> T:
+    async def _change(self, change: Callable[[VaultState], tuple[VaultState, T]]) -> T:
         try:
-            return self.vault.update(change)
+            return await self._off_loop(lambda: self.vault.update(change))
         finally:
             # Whatever happened, the environment follows what the file now says.
             try:
-                state = self.vault.read()
+                state: VaultState | None = await self.state()
             except VaultError:
                 state = None
             if state is not None:
                 self._sync(state)
+
+    async def _off_loop(self, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._worker, work)
 
     def _sync(self, state: VaultState) -> None:
         updated = self.environment.apply(state.active_value())

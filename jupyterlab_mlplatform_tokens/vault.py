@@ -9,6 +9,15 @@ is fsynced. A reader therefore always sees a complete old or new file.
 A file that cannot be parsed or read is never deleted or overwritten: it is
 renamed to ``vault.json.corrupt-<UTC time>``, the vault starts empty, and
 :attr:`Vault.path_problem` says what happened and where the old file went.
+The writer never puts a file in place that this reader would refuse: the
+encoded state is parsed back and compared before the rename.
+
+Only the server's own user may control the vault: a file, lock file or folder
+that belongs to another user, or a folder that other users can write to, is
+refused with one sentence (another user could replace the file or hold its
+lock). Waiting for the lock is bounded (:data:`LOCK_WAIT_SECONDS`); every
+``OSError`` becomes a :class:`VaultError` with one sentence. The calls block,
+so the server runs them off its event loop (see ``service.py``).
 
 This module never logs values.
 """
@@ -23,16 +32,20 @@ import logging
 import os
 import secrets
 import stat
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypeVar
 
-from .records import CorruptVault, VaultError, VaultState
+from .records import CorruptVault, VaultBusy, VaultError, VaultState
 
 #: A vault file larger than this is not read (it cannot be ours).
 MAX_FILE_BYTES = 4 * 1024 * 1024
+
+#: How long one vault operation waits for the lock before it gives up.
+LOCK_WAIT_SECONDS = 5.0
 
 _LOG = logging.getLogger(__name__)
 
@@ -50,7 +63,7 @@ class PathProblem:
         return {"message": self.message, "moved_to": self.moved_to}
 
 
-_Signature = tuple[int, int, int, int]
+_Signature = tuple[int, int, int, int, int]
 
 
 class Vault:
@@ -70,33 +83,53 @@ class Vault:
 
     # Public --------------------------------------------------------------------
 
-    def read(self) -> VaultState:
-        """The current state (cheap when the file has not changed since the last look)."""
-        signature = self._signature()
-        if signature is None:
-            return VaultState()
-        if self._cache is not None and self._cache[0] == signature:
-            return self._cache[1]
-        with self._locked():
-            return self._load()
+    def read(self, *, wait: float = LOCK_WAIT_SECONDS) -> VaultState:
+        """The current state (cheap when the file has not changed since the last look).
 
-    def update(self, change: Callable[[VaultState], tuple[VaultState, T]]) -> T:
+        Waits at most ``wait`` seconds for the lock; raises :class:`VaultError`.
+        """
+        with self._sentences():
+            signature = self._signature()
+            if signature is None:
+                self._check_folder()
+                return VaultState()
+            if self._cache is not None and self._cache[0] == signature:
+                return self._cache[1]
+            with self._locked(wait):
+                return self._load()
+
+    def update(
+        self,
+        change: Callable[[VaultState], tuple[VaultState, T]],
+        *,
+        wait: float = LOCK_WAIT_SECONDS,
+    ) -> T:
         """Apply ``change`` to the freshest state under the lock; write if it changed.
 
         ``change`` returns the new state and a result, which ``update`` returns.
         Errors raised by ``change`` leave the file untouched.
         """
-        with self._locked():
+        with self._sentences(), self._locked(wait):
             state = self._load()
             new_state, result = change(state)
             if new_state is not state:
                 self._write(new_state)
         return result
 
+    @contextlib.contextmanager
+    def _sentences(self) -> Iterator[None]:
+        """Any ``OSError`` not already put in words becomes one sentence."""
+        try:
+            yield
+        except OSError as error:
+            raise VaultError(
+                f"The token vault {self.path} could not be used ({_reason(error)})."
+            ) from None
+
     # Locking -------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self, wait: float) -> Iterator[None]:
         self._ensure_folder()
         flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
         try:
@@ -106,30 +139,90 @@ class Vault:
                 f"The vault's lock file {self.lock_path} could not be opened ({_reason(error)})."
             ) from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+                raise VaultError(
+                    f"The vault's lock file {self.lock_path} belongs to another user or is "
+                    "not a plain file; remove it, or give the vault a folder only you can "
+                    "write to."
+                )
+            self._acquire(fd, wait)
             yield
         finally:
             os.close(fd)
+
+    def _acquire(self, fd: int, wait: float) -> None:
+        """Take the exclusive lock, waiting at most ``wait`` seconds."""
+        deadline = time.monotonic() + max(0.0, wait)
+        pause = 0.005
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise VaultBusy(
+                        f"The token vault is in use by another process (its lock file "
+                        f"{self.lock_path} is held); try again in a moment."
+                    ) from None
+                time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+                pause = min(pause * 2, 0.1)
+            except OSError as error:
+                raise VaultError(
+                    f"The vault's lock file {self.lock_path} could not be locked "
+                    f"({_reason(error)})."
+                ) from None
 
     def _ensure_folder(self) -> None:
         folder = self.path.parent
         created = not folder.exists()
         try:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            mode = stat.S_IMODE(folder.stat().st_mode)
-            if mode & 0o077 and (created or self._own_folder):
-                os.chmod(folder, 0o700)
-            elif mode & 0o077 and not self._warned_folder:
-                self._warned_folder = True
-                self._log.warning(
-                    "The folder of the token vault (%s) can be read by other users; "
-                    "give the vault a folder of its own.",
-                    folder,
-                )
         except OSError as error:
             raise VaultError(
                 f"The vault's folder {folder} could not be created ({_reason(error)})."
             ) from None
+        self._check_folder(created=created)
+
+    def _check_folder(self, *, created: bool = False) -> None:
+        """Refuse a folder another user controls; tighten or warn about loose modes."""
+        folder = self.path.parent
+        try:
+            info = os.stat(folder)
+        except FileNotFoundError:
+            return  # nothing there yet; the first write creates it
+        except OSError as error:
+            raise VaultError(
+                f"The vault's folder {folder} could not be examined ({_reason(error)})."
+            ) from None
+        if not stat.S_ISDIR(info.st_mode):
+            raise VaultError(f"The vault's folder {folder} is not a folder.")
+        if info.st_uid != os.geteuid():
+            raise VaultError(
+                f"The vault's folder {folder} belongs to another user, who could replace "
+                "or remove the saved tokens; give the vault a folder of your own."
+            )
+        mode = stat.S_IMODE(info.st_mode)
+        if mode & 0o077 and (created or self._own_folder):
+            try:
+                os.chmod(folder, 0o700)
+            except OSError as error:
+                raise VaultError(
+                    f"The vault's folder {folder} could not be made private ({_reason(error)})."
+                ) from None
+        elif mode & 0o022:
+            raise VaultError(
+                f"Other users can write to the vault's folder {folder}, so they could "
+                "replace or remove the saved tokens; give the vault a folder only you can "
+                "write to."
+            )
+        elif mode & 0o077 and not self._warned_folder:
+            self._warned_folder = True
+            self._log.warning(
+                "The folder of the token vault (%s) can be read by other users; "
+                "give the vault a folder of its own.",
+                folder,
+            )
 
     # Reading -------------------------------------------------------------------
 
@@ -139,8 +232,8 @@ class Vault:
         except FileNotFoundError:
             return None
         except OSError:
-            return (-1, -1, -1, -1)  # unreadable: let the locked load decide
-        return (info.st_ino, info.st_mtime_ns, info.st_size, info.st_mode)
+            return (-1, -1, -1, -1, -1)  # unreadable: let the locked load decide
+        return (info.st_ino, info.st_mtime_ns, info.st_size, info.st_mode, info.st_uid)
 
     def _load(self) -> VaultState:
         """Read and parse the file (the lock is held); move a bad file aside."""
@@ -160,6 +253,11 @@ class Vault:
             info = os.fstat(file.fileno())
             if not stat.S_ISREG(info.st_mode):
                 return self._set_aside("it is not a regular file")
+            if info.st_uid != os.geteuid():
+                raise VaultError(
+                    f"The vault file {self.path} belongs to another user, so it was not "
+                    "used; move it away and add your tokens again."
+                )
             if info.st_size > MAX_FILE_BYTES:
                 return self._set_aside("it is far larger than a vault can be")
             try:
@@ -202,8 +300,10 @@ class Vault:
                 os.chmod(target, 0o600)
         self.path_problem = PathProblem(
             message=(
-                f"The token vault could not be used because {reason}. It was kept as "
-                f"{target.name} and the vault starts empty; add your tokens again."
+                f"The token vault could not be used because {reason}. Nothing was deleted: "
+                f"the file was kept as {target}, and the vault starts empty. Add your "
+                "tokens again, or ask your administrator to repair that copy and move it "
+                f"back to {self.path.name}."
             ),
             moved_to=str(target),
         )
@@ -227,6 +327,7 @@ class Vault:
         folder = self.path.parent
         self._remove_stale_temporaries()
         data = json.dumps(state.to_json(), ensure_ascii=False, indent=1).encode("utf-8")
+        self._check_readable(data, state)
         temporary = folder / f".{self.path.name}.{secrets.token_hex(8)}.tmp"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
         flags |= getattr(os, "O_NOFOLLOW", 0)
@@ -247,6 +348,20 @@ class Vault:
                 "nothing was changed."
             ) from None
         self._remember(state)
+
+    def _check_readable(self, data: bytes, state: VaultState) -> None:
+        """Refuse to write what :meth:`_load` would not read back as ``state``."""
+        try:
+            back: VaultState | None = VaultState.from_json(json.loads(data.decode("utf-8")))
+            reason = "it would read back differently"
+        except (CorruptVault, ValueError) as error:
+            back, reason = None, str(error) if isinstance(error, CorruptVault) else "bad JSON"
+        if back != state:
+            self._log.error("A change to the token vault was refused: %s.", reason)
+            raise VaultError(
+                "This change was not saved: the token vault could not have read it back "
+                f"({reason}). Nothing was changed."
+            )
 
     def _remove_stale_temporaries(self) -> None:
         """Delete temporary files left by a writer that died (the lock is held)."""

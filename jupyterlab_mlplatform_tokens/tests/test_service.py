@@ -27,50 +27,50 @@ def service(tmp_path: Path, environ: dict[str, str]) -> TokenService:
     return TokenService(vault, KernelEnvironment([NAME], environ=environ))
 
 
-def test_adding_with_activation_sets_the_environment(
+async def test_adding_with_activation_sets_the_environment(
     service: TokenService, environ: dict[str, str]
 ) -> None:
-    added = service.add("mlp_rt_value_one", None, META, activate=True)
+    added = await service.add("mlp_rt_value_one", None, META, activate=True)
     assert added.created and added.active
     assert added.record.label == "alice"
     assert environ == {NAME: "mlp_rt_value_one"}
 
 
-def test_adding_a_known_value_again_activates_the_existing_record(
+async def test_adding_a_known_value_again_activates_the_existing_record(
     service: TokenService, environ: dict[str, str]
 ) -> None:
-    first = service.add("mlp_rt_value_one", "Mine", META, activate=False)
-    again = service.add("mlp_rt_value_one", "Other", META, activate=True)
+    first = await service.add("mlp_rt_value_one", "Mine", META, activate=False)
+    again = await service.add("mlp_rt_value_one", "Other", META, activate=True)
     assert not again.created
     assert again.record.id == first.record.id
     assert again.record.label == "Mine"
     assert environ == {NAME: "mlp_rt_value_one"}
 
 
-def test_switching_and_removing(service: TokenService, environ: dict[str, str]) -> None:
-    one = service.add("mlp_rt_value_one", None, META, activate=True).record
-    two = service.add("mlp_rt_value_two", None, META, activate=False).record
-    service.activate(two.id)
+async def test_switching_and_removing(service: TokenService, environ: dict[str, str]) -> None:
+    one = (await service.add("mlp_rt_value_one", None, META, activate=True)).record
+    two = (await service.add("mlp_rt_value_two", None, META, activate=False)).record
+    await service.activate(two.id)
     assert environ == {NAME: "mlp_rt_value_two"}
-    service.remove(one.id)
+    await service.remove(one.id)
     assert environ == {NAME: "mlp_rt_value_two"}
-    service.remove(two.id)
+    await service.remove(two.id)
     assert environ == {}
 
 
-def test_a_failed_change_leaves_the_environment_as_the_file_says(
+async def test_a_failed_change_leaves_the_environment_as_the_file_says(
     service: TokenService, environ: dict[str, str]
 ) -> None:
-    service.add("mlp_rt_value_one", None, META, activate=True)
+    await service.add("mlp_rt_value_one", None, META, activate=True)
     environ[NAME] = "tampered"
     with pytest.raises(RecordNotFound):
-        service.activate("0" * 32)
+        await service.activate("0" * 32)
     assert environ == {NAME: "mlp_rt_value_one"}
 
 
-def test_start_applies_the_saved_active_token(tmp_path: Path) -> None:
+async def test_start_applies_the_saved_active_token(tmp_path: Path) -> None:
     path = tmp_path / "vault" / "vault.json"
-    TokenService(Vault(path), KernelEnvironment([NAME], environ={})).add(
+    await TokenService(Vault(path), KernelEnvironment([NAME], environ={})).add(
         "mlp_rt_value_one", None, META, activate=True
     )
     environ: dict[str, str] = {NAME: "left over"}
