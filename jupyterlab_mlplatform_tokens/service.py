@@ -82,9 +82,7 @@ class TokenService:
 
     async def verified(self, record_id: str, metadata: TokenMetadata) -> TokenRecord:
         now = now_timestamp()
-        return await self._change(
-            lambda state: state.with_verification(record_id, metadata, now)
-        )
+        return await self._change(lambda state: state.with_verification(record_id, metadata, now))
 
     async def activate(self, record_id: str | None) -> VaultState:
         def change(state: VaultState) -> tuple[VaultState, VaultState]:
@@ -111,9 +109,7 @@ class TokenService:
             refresh_ttl=refresh_ttl,
             created_at=now_timestamp(),
         )
-        return await self._change(
-            lambda state: (state.with_invitation(invitation), invitation)
-        )
+        return await self._change(lambda state: (state.with_invitation(invitation), invitation))
 
     async def remove_invitation(self, invitation_id: str) -> None:
         await self._change(lambda state: (state.without_invitation(invitation_id), None))
