@@ -3,9 +3,12 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
+import * as fc from 'fast-check';
+
 import {
   ACCESS_TTL_MAX_SECONDS,
   REFRESH_TTL_MAX_SECONDS,
+  TOKEN_NAME_MAX_LENGTH,
   TOKEN_NAME_PATTERN,
   TOKEN_TYPES,
   TOKEN_VALUE_MAX_LENGTH,
@@ -15,6 +18,10 @@ import {
   validateTtl,
   ValidationError
 } from '../../src/api';
+
+// js-yaml ships no types; only `load` is used.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { load } = require('js-yaml') as { load: (text: string) => unknown };
 
 function failure(check: () => unknown): ValidationError {
   try {
@@ -143,32 +150,141 @@ describe('validateTtl', () => {
   });
 });
 
-describe('limits', () => {
-  // The constants must say what the contract says.
-  const contract = readFileSync(
-    join(__dirname, '..', '..', 'api', 'openapi.yaml'),
-    'utf8'
-  );
+/**
+ * The parts of an OpenAPI schema object the client's checks correspond to.
+ */
+interface ISchema {
+  type?: string | string[];
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  enum?: unknown[];
+  description?: string;
+  $ref?: string;
+  allOf?: ISchema[];
+  anyOf?: ISchema[];
+  properties?: Record<string, ISchema>;
+}
 
-  it('uses the contract name pattern', () => {
-    expect(contract).toContain(`pattern: '${TOKEN_NAME_PATTERN.source}'`);
+interface IContract {
+  paths: Record<
+    string,
+    Record<string, { parameters?: { name: string; schema: ISchema }[] }>
+  >;
+  components: { schemas: Record<string, ISchema> };
+}
+
+/**
+ * Seconds of a TTL text the contract's pattern matches, summed here
+ * independently of the client's parser.
+ */
+function contractSeconds(text: string): number {
+  const unit: Record<string, number> = { h: 3600, m: 60, s: 1 };
+  let total = 0;
+  for (const [, amount, letter] of text.matchAll(/(\d+)([hms])/g)) {
+    total += Number(amount) * unit[letter];
+  }
+  return total;
+}
+
+function accepts(check: () => unknown): boolean {
+  try {
+    check();
+    return true;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return false;
+  }
+}
+
+describe('limits', () => {
+  // The client's constants must say what the contract says.
+  const contract = load(
+    readFileSync(join(__dirname, '..', '..', 'api', 'openapi.yaml'), 'utf8')
+  ) as IContract;
+  const schemas = contract.components.schemas;
+  const request = schemas.CreateRegisterTokenRequest.properties!;
+
+  it('checks names with the contract TokenName schema', () => {
+    const name = schemas.TokenName;
+    expect(name.type).toBe('string');
+    expect(TOKEN_NAME_PATTERN.source).toBe(name.pattern);
+    expect(TOKEN_NAME_PATTERN.flags).toBe('');
+    expect(TOKEN_NAME_MAX_LENGTH).toBe(name.maxLength);
+    expect(name.minLength).toBe(1);
+    // The fields the client checks as names are this schema.
+    expect(request.client_name.$ref).toBe('#/components/schemas/TokenName');
+    expect(
+      contract.paths['/tokens/{name}'].delete.parameters!.find(
+        parameter => parameter.name === 'name'
+      )!.schema.$ref
+    ).toBe('#/components/schemas/TokenName');
+    // The bounds hold at their edges.
+    expect(validateTokenName('a'.repeat(name.maxLength!))).toHaveLength(
+      name.maxLength!
+    );
+    expect(
+      accepts(() => validateTokenName('a'.repeat(name.maxLength! + 1)))
+    ).toBe(false);
+    expect(accepts(() => validateTokenName(''))).toBe(false);
+  });
+
+  it('accepts names exactly where the contract pattern and lengths do', () => {
+    const name = schemas.TokenName;
+    const pattern = new RegExp(name.pattern!);
+    fc.assert(
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('a', 'Z', '0', '.', '_', '-', ' ', '/', 'й'),
+          maxLength: 70
+        }),
+        text => {
+          const contractSays =
+            pattern.test(text) &&
+            text.length >= name.minLength! &&
+            text.length <= name.maxLength!;
+          expect([text, accepts(() => validateTokenName(text))]).toEqual([
+            text,
+            contractSays
+          ]);
+        }
+      ),
+      { examples: [['.'], ['..'], ['...'], ['a'.repeat(65)]] }
+    );
   });
 
   it('uses the contract roles', () => {
-    expect(contract).toContain(`enum: [${TOKEN_TYPES.join(', ')}]`);
+    expect([...TOKEN_TYPES]).toEqual(schemas.TokenType.enum);
+    expect(request.token_type.$ref).toBe('#/components/schemas/TokenType');
+    for (const role of schemas.TokenType.enum!) {
+      expect(validateTokenType(role)).toBe(role);
+    }
   });
 
-  it('uses the contract TTL bounds', () => {
-    expect(contract).toContain(`(\`${ACCESS_TTL_MAX_SECONDS / 3600}h\``);
-    expect(contract).toContain(`(\`${REFRESH_TTL_MAX_SECONDS / 3600}h\``);
+  it('uses the TTL bounds the contract gives each field', () => {
+    // Both fields are the Ttl schema; the bound is stated in each field's
+    // own description as "at most … (`<n>h`)".
+    expect(request.access_ttl.allOf).toEqual([
+      { $ref: '#/components/schemas/Ttl' }
+    ]);
+    expect(request.refresh_ttl.anyOf).toEqual([
+      { $ref: '#/components/schemas/Ttl' },
+      { type: 'null' }
+    ]);
+    const bound = (field: ISchema): number => {
+      const match = /at most [^(`]*\(`(\w+)`\)/.exec(field.description ?? '');
+      expect(match).not.toBeNull();
+      expect(new RegExp(schemas.Ttl.pattern!).test(match![1])).toBe(true);
+      return contractSeconds(match![1]);
+    };
+    expect(ACCESS_TTL_MAX_SECONDS).toBe(bound(request.access_ttl));
+    expect(REFRESH_TTL_MAX_SECONDS).toBe(bound(request.refresh_ttl));
   });
 
   it('accepts the same TTL texts as the contract pattern', () => {
-    const match = /Ttl:\s*\n\s*type: string\s*\n\s*pattern: '([^']+)'/.exec(
-      contract
-    );
-    expect(match).not.toBeNull();
-    const contractPattern = new RegExp(match![1]);
+    const ttl = schemas.Ttl;
+    expect(ttl.type).toBe('string');
+    const contractPattern = new RegExp(ttl.pattern!);
     const samples = [
       '2h45m30s',
       '90m',
@@ -184,17 +300,70 @@ describe('limits', () => {
       '2h 1m',
       '-1s'
     ];
+    const contractSays = (text: string): boolean =>
+      contractPattern.test(text) &&
+      // Zero totals (no digit but 0) match the grammar but are refused by
+      // its prose.
+      /[1-9]/.test(text) &&
+      contractSeconds(text) <= REFRESH_TTL_MAX_SECONDS;
     for (const text of samples) {
-      let ours: boolean;
-      try {
-        validateTtl(text, 'refresh_ttl');
-        ours = true;
-      } catch {
-        ours = false;
-      }
-      // Zero totals match the contract's grammar but are refused by its prose.
-      const zero = /^(0+[hms])+$/.test(text);
-      expect([text, ours]).toEqual([text, contractPattern.test(text) && !zero]);
+      expect([text, accepts(() => validateTtl(text, 'refresh_ttl'))]).toEqual([
+        text,
+        contractSays(text)
+      ]);
+    }
+    // Any text over the grammar's alphabet; well-formed texts of every size
+    // (zero totals and totals past the bound included); and near misses:
+    // one character inserted or replaced, parts out of order, upper case.
+    const part = (letter: string) =>
+      fc
+        .option(fc.nat({ max: 400000 }), { nil: undefined })
+        .map(n => (n === undefined ? '' : `${n}${letter}`));
+    const parts = fc.tuple(part('h'), part('m'), part('s'));
+    const wellFormed = parts.map(list => list.join(''));
+    const stray = fc.constantFrom(...' \n\t.-+dHMShms0');
+    const texts = fc.oneof(
+      fc.string({
+        unit: fc.constantFrom('0', '1', '7', '9', 'h', 'm', 's', 'd', ' '),
+        maxLength: 12
+      }),
+      wellFormed,
+      fc
+        .tuple(wellFormed, fc.nat(), stray, fc.boolean())
+        .map(([text, at, char, replace]) => {
+          const i = at % (text.length + 1);
+          return text.slice(0, i) + char + text.slice(replace ? i + 1 : i);
+        }),
+      parts
+        .chain(list =>
+          fc.shuffledSubarray(list, { minLength: 3, maxLength: 3 })
+        )
+        .map(list => list.join('')),
+      wellFormed.map(text => text.toUpperCase())
+    );
+    fc.assert(
+      fc.property(texts, text => {
+        expect([text, accepts(() => validateTtl(text, 'refresh_ttl'))]).toEqual(
+          [text, contractSays(text)]
+        );
+      }),
+      { numRuns: 2000 }
+    );
+  });
+
+  it('accepts token values of the contract minimum length and sets its own upper bound', () => {
+    for (const [schema, field] of [
+      ['RefreshRequest', 'refresh_token'],
+      ['RedeemRequest', 'register_token']
+    ] as const) {
+      const value = schemas[schema].properties![field];
+      expect(value.type).toBe('string');
+      expect(value.minLength).toBe(1);
+      expect(accepts(() => validateTokenValue('', field))).toBe(false);
+      expect(validateTokenValue('x'.repeat(value.minLength!), field)).toBe('x');
+      // The contract sets no upper bound; the client's own one
+      // (TOKEN_VALUE_MAX_LENGTH) must be revisited if it ever does.
+      expect(value.maxLength).toBeUndefined();
     }
   });
 });
