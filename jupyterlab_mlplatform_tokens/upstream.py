@@ -408,12 +408,19 @@ class Upstream:
 
 class _HeaderLines:
     """The upstream answer's header lines, collected through tornado's ``header_callback``
-    (which also makes them available when the body is refused as too large)."""
+    (which also makes them available when the body is refused as too large).
+
+    Tornado reads past interim answers (``103 Early Hints``, ``100 Continue``) but
+    calls the callback for each of them too; every start line begins the lines
+    afresh, so only the final answer's headers count.
+    """
 
     def __init__(self) -> None:
         self._lines: list[str] = []
 
     def __call__(self, line: str) -> None:
+        if line.startswith("HTTP/"):
+            self._lines = []
         self._lines.append(line)
 
     def headers(self) -> HTTPHeaders:
