@@ -143,10 +143,19 @@ class MLPlatformTokens(Configurable):
         url = self.resolved_api_url()
         if not url:
             return ""
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname or ""
+        except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+            return ""
+        if parts.scheme not in ("http", "https") or not host:
+            return ""  # not a URL whose parts can be told apart: show none of it
+        try:
+            port = parts.port
+        except ValueError:  # a mistyped port such as "https://host:port/api"
+            port = None
+        if port:
+            host = f"{host}:{port}"
         return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
     def resolved_vault_path(self) -> Path:
