@@ -227,25 +227,43 @@ describe('KernelSync', () => {
     sync.dispose();
   });
 
-  it('retries an aborted injection and then reports it synced', async () => {
-    const { notebooks, vault, sync } = setup();
-    const kernel = new FakeKernel('k1');
-    notebooks.add(new FakeWidget('a.ipynb', kernel));
-    await tick();
-    kernel.sent.splice(0);
-    vault.switchTo('b');
-    await tick();
-    kernel.sent[0].reply('aborted');
-    await new Promise(resolve => setTimeout(resolve, 150));
-    expect(kernel.sent).toHaveLength(2);
-    expect(sync.kernels[0].sync).toBe('pending');
-    kernel.sent[1].reply('ok');
-    await tick();
-    expect(sync.kernels[0]).toMatchObject({
-      fingerprint: '****bbbb',
-      sync: 'synced'
-    });
-    sync.dispose();
+  it('retries an aborted injection after a pause and then reports it synced', async () => {
+    jest.useFakeTimers();
+    try {
+      // With fake timers a zero-delay timer runs only when the clock moves.
+      const settle = () => jest.advanceTimersByTimeAsync(0);
+      const { notebooks, vault, sync } = setup();
+      const kernel = new FakeKernel('k1');
+      notebooks.add(new FakeWidget('a.ipynb', kernel));
+      await settle();
+      kernel.sent.splice(0);
+      vault.switchTo('b');
+      await settle();
+      expect(kernel.sent).toHaveLength(1);
+      kernel.sent[0].reply('aborted');
+      // Not sent again before the retry pause (100 ms) has passed: the
+      // kernel may still be dropping its queue.
+      await jest.advanceTimersByTimeAsync(99);
+      expect(kernel.sent).toHaveLength(1);
+      expect(sync.kernels[0].sync).toBe('pending');
+      // Sent again, the same code, once it has.
+      await jest.advanceTimersByTimeAsync(1);
+      expect(kernel.sent).toHaveLength(2);
+      expect(kernel.sent[1].code).toBe(kernel.sent[0].code);
+      expect(sync.kernels[0].sync).toBe('pending');
+      kernel.sent[1].reply('ok');
+      await settle();
+      expect(sync.kernels[0]).toMatchObject({
+        fingerprint: '****bbbb',
+        sync: 'synced'
+      });
+      // Nothing more is sent once it went through.
+      await jest.advanceTimersByTimeAsync(10000);
+      expect(kernel.sent).toHaveLength(2);
+      sync.dispose();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('sends after a restart from a microtask, never synchronously', async () => {
