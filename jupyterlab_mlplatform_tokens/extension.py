@@ -11,6 +11,7 @@ from .kernel_env import KERNEL_ACTIONS_SCHEMA, KernelEnvironment
 from .records import VaultError
 from .scrub import RedactionLog, Scrubber
 from .service import TokenService
+from .uploads import Uploads
 from .upstream import Upstream
 from .vault import Vault
 
@@ -26,7 +27,8 @@ class Context:
 
 
 def build_context(server_app: Any, config: MLPlatformTokens) -> Context:
-    """Create the vault, the environment sync, the scrubber and the pipe, and hook them in."""
+    """Create the vault, the environment sync, the scrubbers of saves and uploads and the
+    pipe, and hook them in."""
     log: logging.Logger = server_app.log
     vault = Vault(
         config.resolved_vault_path(), own_folder=config.uses_default_vault_path(), log=log
@@ -48,6 +50,7 @@ def build_context(server_app: Any, config: MLPlatformTokens) -> Context:
         )
         scrubber.known.current()  # remember the values the server starts with
         server_app.contents_manager.register_pre_save_hook(scrubber.hook)
+        Uploads(scrubber, log=log).install(server_app.contents_manager)
 
     upstream = Upstream(config.resolved_api_url, config.upstream_timeout, log=log)
     return Context(config=config, service=service, redactions=redactions, upstream=upstream)

@@ -72,25 +72,59 @@ FAILED_STATUS = "failed"
 _LOG = logging.getLogger(__name__)
 
 
-def compile_values(values: Iterable[str]) -> re.Pattern[str] | None:
-    """One pattern matching any of the values (longest first), or None when none qualifies."""
+@dataclass(frozen=True)
+class Redactor:
+    """The values to redact, compiled for text and for the bytes of uploaded files."""
+
+    values: frozenset[str]
+    #: Any value in a string (longest first).
+    text: re.Pattern[str]
+    #: Any value in ASCII-compatible bytes (UTF-8, Latin-1, Windows-1251, ...).
+    ascii: re.Pattern[bytes]
+    #: Any value in UTF-16 (either byte order): found in uploads, never rewritten.
+    wide: re.Pattern[bytes]
+    #: One byte less than the longest match, in bytes: what must overlap between pieces.
+    window: int
+
+    def subn(self, text: str) -> tuple[str, int]:
+        return self.text.subn(REDACTED, text)
+
+
+def compile_values(values: Iterable[str]) -> Redactor | None:
+    """The redactor for ``values``, or None when none is long enough to redact."""
     unique = sorted(
         {value for value in values if len(value) >= MIN_REDACT_LENGTH},
         key=lambda value: (-len(value), value),
     )
     if not unique:
         return None
-    return re.compile("|".join(re.escape(value) for value in unique))
+    texts = [re.escape(value) for value in unique]
+    # Values are printable ASCII (the vault accepts nothing else); a value from the
+    # environment that is not cannot occur in ASCII bytes and is redacted from text only.
+    encodable = [value for value in unique if value.isascii()]
+    ascii_forms = [value.encode("ascii") for value in encodable]
+    wide_forms = sorted(
+        {value.encode(codec) for value in encodable for codec in ("utf-16-le", "utf-16-be")},
+        key=lambda form: (-len(form), form),
+    )
+    never = b"(?!)"  # matches nothing
+    return Redactor(
+        values=frozenset(unique),
+        text=re.compile("|".join(texts)),
+        ascii=re.compile(b"|".join(re.escape(form) for form in ascii_forms) or never),
+        wide=re.compile(b"|".join(re.escape(form) for form in wide_forms) or never),
+        window=max((len(form) for form in wide_forms), default=1) - 1,
+    )
 
 
-def redact_text(text: str, pattern: re.Pattern[str] | None) -> tuple[str, int]:
+def redact_text(text: str, pattern: Redactor | None) -> tuple[str, int]:
     """``text`` with every match replaced, and the number of replacements."""
     if pattern is None:
         return text, 0
-    return pattern.subn(REDACTED, text)
+    return pattern.subn(text)
 
 
-def redact_json(root: Any, pattern: re.Pattern[str] | None) -> tuple[Any, int]:
+def redact_json(root: Any, pattern: Redactor | None) -> tuple[Any, int]:
     """Redact every string of a JSON-like tree (dicts, lists, strings), keys included.
 
     Containers are changed in place; the (possibly new) root is returned with the count.
@@ -115,30 +149,30 @@ def redact_json(root: Any, pattern: re.Pattern[str] | None) -> tuple[Any, int]:
     return root, count
 
 
-def _redact_dict(node: dict[Any, Any], pattern: re.Pattern[str], pending: list[Any]) -> int:
+def _redact_dict(node: dict[Any, Any], pattern: Redactor, pending: list[Any]) -> int:
     count = 0
     for key in list(node):
         item = node[key]
         if isinstance(item, str):
-            new_item, found = pattern.subn(REDACTED, item)
+            new_item, found = pattern.subn(item)
             if found:
                 node[key] = new_item
                 count += found
         elif isinstance(item, (dict, list)):
             pending.append(item)
         if isinstance(key, str):
-            new_key, found = pattern.subn(REDACTED, key)
+            new_key, found = pattern.subn(key)
             if found:
                 node[new_key] = node.pop(key)
                 count += found
     return count
 
 
-def _redact_list(node: list[Any], pattern: re.Pattern[str], pending: list[Any]) -> int:
+def _redact_list(node: list[Any], pattern: Redactor, pending: list[Any]) -> int:
     count = 0
     for index, item in enumerate(node):
         if isinstance(item, str):
-            new_item, found = pattern.subn(REDACTED, item)
+            new_item, found = pattern.subn(item)
             if found:
                 node[index] = new_item
                 count += found
@@ -147,16 +181,26 @@ def _redact_list(node: list[Any], pattern: re.Pattern[str], pending: list[Any]) 
     return count
 
 
-def redact_model(model: dict[str, Any], pattern: re.Pattern[str] | None) -> int:
-    """Redact a contents model in place (notebooks and text files); returns the count."""
+def is_text_model(model: dict[str, Any]) -> bool:
+    """Whether ``model`` is a whole notebook or text file (not an upload, not a chunk)."""
+    if model.get("chunk") is not None:
+        return False
     content = model.get("content")
     kind = model.get("type")
-    if kind == "notebook" and isinstance(content, (dict, list)):
+    if kind == "notebook":
+        return isinstance(content, (dict, list))
+    return kind == "file" and model.get("format") in (None, "text") and isinstance(content, str)
+
+
+def redact_model(model: dict[str, Any], pattern: Redactor | None) -> int:
+    """Redact a notebook or text file model in place; returns the count (0 for others)."""
+    if not is_text_model(model):
+        return 0
+    content = model["content"]
+    if model.get("type") == "notebook":
         return redact_json(content, pattern)[1]
-    if kind == "file" and model.get("format") in (None, "text") and isinstance(content, str):
-        model["content"], count = redact_text(content, pattern)
-        return count
-    return 0
+    model["content"], count = redact_text(content, pattern)
+    return count
 
 
 @dataclass(frozen=True)
@@ -280,10 +324,16 @@ class Scrubber:
         self.known = KnownValues(values, env_names, environ, read_timeout)
         self.records = records
         self._log = log or _LOG
-        self._compiled: tuple[frozenset[str], re.Pattern[str] | None] = (frozenset(), None)
+        self._compiled: tuple[frozenset[str], Redactor | None] = (frozenset(), None)
 
     def hook(self, model: dict[str, Any], path: str, **_: Any) -> None:
-        """Redact ``model`` in place before it is saved at ``path``; never raises."""
+        """Redact ``model`` in place before it is saved at ``path``; never raises.
+
+        Notebooks and text files only; uploads (base64 content) and files sent in
+        chunks are the business of :mod:`.uploads`.
+        """
+        if not is_text_model(model):
+            return
         try:
             pattern, complete = self.lookup(path)
             count = redact_model(model, pattern)
@@ -297,7 +347,7 @@ class Scrubber:
             return
         self.report(path, count, complete)
 
-    def lookup(self, path: str) -> tuple[re.Pattern[str] | None, bool]:
+    def lookup(self, path: str) -> tuple[Redactor | None, bool]:
         """The pattern for a save at ``path``, and whether the vault could be read."""
         values, failure = self.known.current()
         if failure is not None:
