@@ -261,6 +261,9 @@ async def test_corruption_while_running_is_reported(jp_fetch: Any, vault_file: P
     assert (await listing(jp_fetch))["tokens"] == []
     _, answer = await call(jp_fetch, "GET", "status")
     assert Path(answer["vault"]["path_problem"]["moved_to"]).read_text() == "garbage"
+    message = answer["vault"]["path_problem"]["message"]
+    assert answer["vault"]["path_problem"]["moved_to"] in message
+    assert "add your tokens again" in message.lower()
 
 
 async def test_invitation_notes(jp_fetch: Any) -> None:
@@ -315,3 +318,39 @@ async def test_an_unusable_vault_location_is_reported(jp_fetch: Any) -> None:
     assert "could not be created" in answer["message"]
     assert VALUE not in answer["message"]
     assert "MLP_REFRESH_TOKEN" not in os.environ
+
+
+#: Expiries a who-am-i may carry and the API accepts: Go's zero time, years before
+#: 1000, offsets that change the day or year, fractions of every length.
+ACCEPTED_EXPIRIES = [
+    "0001-01-01T00:00:00Z",
+    "0999-12-31T23:59:59Z",
+    "0001-01-01T10:00:00+09:00",
+    "1970-01-01T00:00:00.123456789Z",
+    "2000-02-29T23:30:00-01:00",
+    "9999-12-31T23:59:59Z",
+    "9999-12-31T23:59:59+05:00",
+    "2031-05-01t10:00:00z",
+    None,
+]
+
+
+async def test_every_accepted_expiry_survives_a_restart(jp_fetch: Any, vault_file: Path) -> None:
+    for index, expiry in enumerate(ACCEPTED_EXPIRIES):
+        status, answer = await call(
+            jp_fetch,
+            "POST",
+            "tokens",
+            body={"value": f"mlp_rt_expiry_{index:04d}", **USER_META, "expires_at": expiry},
+        )
+        assert status == 201, answer
+    saved = (await listing(jp_fetch))["tokens"]
+    from jupyterlab_mlplatform_tokens.vault import Vault
+
+    restarted = Vault(vault_file)
+    assert len(restarted.read().tokens) == len(ACCEPTED_EXPIRIES)
+    assert restarted.path_problem is None
+    assert [r.metadata.expires_at for r in restarted.read().tokens] == [
+        t["expires_at"] for t in saved
+    ]
+    assert not list(vault_file.parent.glob("*.corrupt-*"))
