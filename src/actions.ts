@@ -20,8 +20,12 @@ import { describeExpiry, describeRole } from './time';
 import { VaultModel } from './vault/model';
 import { redeemAndSave } from './vault/redeem';
 import { ISavedToken } from './vault/types';
-import { ActiveTokenStatus, metadataOf } from './vault/verification';
+import { metadataOf } from './vault/metadata';
+import { saveToken } from './vault/save';
+import { ActiveTokenStatus } from './vault/verification';
 import { SecretInput } from './widgets/dialogs/SecretInput';
+import { ShowOnceClipboard } from './widgets/dialogs/ShowOnceClipboard';
+import { showUnsavedTokenOnce } from './widgets/dialogs/ShowOnceDialog';
 
 /**
  * What the token actions work with.
@@ -76,7 +80,9 @@ export async function addAccessToken(context: IActionContext): Promise<void> {
     try {
       validateTokenValue(value, 'refresh_token');
       const info = await connection.forToken(value).whoAmI();
-      const metadata = metadataOf(info);
+      const metadata = metadataOf(info, {
+        fallbackName: trans.__('Access token')
+      });
       const confirm = await showDialog({
         title: trans.__('Save This Token?'),
         body: summary(trans, [
@@ -100,9 +106,10 @@ export async function addAccessToken(context: IActionContext): Promise<void> {
         return;
       }
       const activate = !confirm.button.actions.includes('save');
-      const result = await vault.add(value, metadata, {
+      const result = await saveToken(vault, value, info, {
         label: label || undefined,
-        activate
+        activate,
+        fallbackName: trans.__('Access token')
       });
       Notification.success(
         result.created
@@ -124,7 +131,9 @@ export async function addAccessToken(context: IActionContext): Promise<void> {
 
 /**
  * Redeem a registration token: the platform mints an access token, which is
- * saved and made active before anything else happens, and never shown.
+ * saved and made active before anything else happens, and never shown —
+ * unless this server cannot save it: then it is shown once, with the
+ * reason, so that it is not lost.
  */
 export async function redeemRegistrationToken(
   context: IActionContext
@@ -160,7 +169,8 @@ export async function redeemRegistrationToken(
       validateTokenValue(value, 'register_token');
       outcome = await redeemAndSave(value, {
         client: connection.forToken(),
-        vault
+        vault,
+        fallbackName: trans.__('Redeemed access token')
       });
     } catch (failure) {
       error = describeError(failure, trans, { token: 'registration' });
@@ -176,13 +186,15 @@ export async function redeemRegistrationToken(
         { autoClose: 5000 }
       );
     } else {
-      Notification.error(
-        trans.__(
-          'The platform created the access token "%1", but this server could not save it: %2',
-          outcome.name,
-          describeError(outcome.error, trans)
-        )
-      );
+      await showUnsavedTokenOnce({
+        value: outcome.value,
+        name: outcome.name,
+        reason: describeError(outcome.error, trans),
+        trans,
+        clipboard: new ShowOnceClipboard({
+          clearAfterSeconds: context.settings.current.clipboardClearSeconds
+        })
+      });
     }
     return;
   }

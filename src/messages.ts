@@ -126,6 +126,12 @@ export function describeError(
     return trans.__('The request was cancelled.');
   }
   if (error instanceof ProtocolError) {
+    if (context.token === 'registration') {
+      // The platform may have minted the token behind an answer we cannot read.
+      return trans.__(
+        'The answer to the redemption could not be read, so no access token was saved — ask your administrator whether it was created and, if so, to delete it and send you a new registration token.'
+      );
+    }
     return trans.__(
       'The ML Platform API sent an answer this extension does not understand — check the configured API URL.'
     );

@@ -15,7 +15,7 @@ import {
 import { defaultSleep, type SleepFn } from './retry';
 import {
   asBearerResponse,
-  asRedeemResponse,
+  asMintedToken,
   asRegisterToken,
   asTokenInfo,
   asTokenList
@@ -23,7 +23,7 @@ import {
 import { Transport, type ITransportRequest } from './transport';
 import type {
   CreateRegisterTokenRequest,
-  RedeemResponse,
+  IMintedToken,
   RegisterToken,
   TokenInfo,
   TokenType
@@ -231,11 +231,15 @@ export class MLPlatformClient {
   /**
    * Redeem a registration token for a new access token
    * (`POST /register-tokens/redeem`, no authentication). Never retried.
+   *
+   * Only the new token's value is checked: once the platform has minted
+   * it, an answer that describes it differently from the contract still
+   * gives it (see `IMintedToken`).
    */
   async redeemRegistrationToken(
     value: string,
     request: IRequestOptions = {}
-  ): Promise<RedeemResponse> {
+  ): Promise<IMintedToken> {
     validateTokenValue(value, 'register_token');
     const secrets = this._secrets([value]);
     const result = await this._transport.send({
@@ -247,7 +251,7 @@ export class MLPlatformClient {
       signal: request.signal
     });
     this._throwUnlessSuccess(result, secrets, 'registration-token');
-    return asRedeemResponse(parseJson(result));
+    return asMintedToken(parseJson(result));
   }
 
   /**

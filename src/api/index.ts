@@ -52,6 +52,7 @@ export type {
   ApiErrorBody,
   BearerResponse,
   CreateRegisterTokenRequest,
+  IMintedToken,
   RedeemResponse,
   RegisterToken,
   Scope,
@@ -60,6 +61,7 @@ export type {
   TokenType
 } from './types';
 export {
+  isTokenValue,
   validateTokenName,
   validateTokenType,
   validateTokenValue,

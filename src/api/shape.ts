@@ -8,11 +8,12 @@ import { ProtocolError } from './errors';
 import { TOKEN_TYPES } from './limits';
 import type {
   BearerResponse,
-  RedeemResponse,
+  IMintedToken,
   RegisterToken,
   TokenInfo,
   TokenList
 } from './types';
+import { isTokenValue } from './validate';
 
 type Kind = 'string' | 'string?' | 'role' | 'positive' | 'object' | 'array';
 
@@ -48,11 +49,6 @@ const REGISTER_TOKEN = fields<RegisterToken>({
   token_type: 'role',
   expires_at: 'string',
   refresh_ttl: 'string?'
-});
-
-const REDEEM = fields<RedeemResponse>({
-  refresh_token: 'string',
-  token: 'object'
 });
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -135,15 +131,18 @@ export function asRegisterToken(value: unknown): RegisterToken {
   return token;
 }
 
-/** Check a `RedeemResponse`. */
-export function asRedeemResponse(value: unknown): RedeemResponse {
-  const redeemed = check(value, REDEEM, 'RedeemResponse');
-  asTokenInfo(redeemed.token, 'RedeemResponse.token');
-  if (redeemed.refresh_token === '') {
+/**
+ * Check a redeem answer (`RedeemResponse`) only as far as keeping the new
+ * token needs: an object whose `refresh_token` is a usable token value.
+ * Its `token` is passed on as sent (see `IMintedToken`).
+ */
+export function asMintedToken(value: unknown): IMintedToken {
+  if (!isObject(value) || !isTokenValue(value.refresh_token)) {
+    // Names the field only: its value may be a secret.
     throw new ProtocolError(
-      'Unexpected answer from the ML Platform API: RedeemResponse.refresh_token is empty',
+      'Unexpected answer from the ML Platform API: RedeemResponse.refresh_token is missing or not a usable token',
       { field: 'refresh_token' }
     );
   }
-  return redeemed;
+  return { refresh_token: value.refresh_token, token: value.token };
 }

@@ -22,5 +22,19 @@ export type CreateRegisterTokenRequest = Schemas['CreateRegisterTokenRequest'];
 export type RegisterToken = Schemas['RegisterToken'];
 /** Answer of `POST /register-tokens/redeem`: the new access token, shown once. */
 export type RedeemResponse = Schemas['RedeemResponse'];
+/**
+ * What the client gives back of a redeem answer: the new access token's
+ * value, checked to be usable, and the platform's description of it as
+ * sent. The description is a `TokenInfo` by the contract but is not
+ * checked: the platform has minted the token by then, and an answer that
+ * differs from our reconstruction of the contract must not cost the user
+ * the token (a registration token works once).
+ */
+export interface IMintedToken {
+  /** Printable ASCII without spaces, 1–4096 characters. */
+  readonly refresh_token: string;
+  /** The description, unchecked (see `metadataOf` in `vault/metadata.ts`). */
+  readonly token: unknown;
+}
 /** The API's one error body. */
 export type ApiErrorBody = Schemas['Error'];

@@ -51,6 +51,19 @@ export function validateTokenType(
 }
 
 /**
+ * Whether `value` can be a token: 1 to 4096 printable ASCII characters
+ * without spaces.
+ */
+export function isTokenValue(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= TOKEN_VALUE_MAX_LENGTH &&
+    TOKEN_VALUE_PATTERN.test(value)
+  );
+}
+
+/**
  * Check a secret token value (access or registration token).
  */
 export function validateTokenValue(value: unknown, field: string): string {

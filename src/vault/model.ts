@@ -67,6 +67,15 @@ export class VaultModel implements IDisposable {
     return this._activeChanged;
   }
 
+  /**
+   * Emitted with the error of every request to the vault that failed, for
+   * whoever explains failures (the server status re-reads what the server
+   * says about the vault).
+   */
+  get failed(): ISignal<this, unknown> {
+    return this._failed;
+  }
+
   get isDisposed(): boolean {
     return this._isDisposed;
   }
@@ -87,6 +96,11 @@ export class VaultModel implements IDisposable {
 
   /**
    * Save a verified token, optionally making it active.
+   *
+   * Resolves once the server has saved it, even when reading the tokens
+   * again afterwards fails (that failure is emitted by `failed`, and the
+   * next refresh shows the token): the caller must not take a saved token
+   * for a lost one.
    */
   async add(
     value: string,
@@ -102,7 +116,8 @@ export class VaultModel implements IDisposable {
         activate: options.activate ?? false
       })
     });
-    await this.refresh();
+    // A failed re-read is reported through `failed`; the token is saved.
+    await this.refresh().catch(() => undefined);
     return result;
   }
 
@@ -199,8 +214,15 @@ export class VaultModel implements IDisposable {
     Signal.clearData(this);
   }
 
-  private _call<T>(endPoint: string, init: RequestInit): Promise<T> {
-    return requestAPI<T>(endPoint, init, this._serverSettings);
+  private async _call<T>(endPoint: string, init: RequestInit): Promise<T> {
+    try {
+      return await requestAPI<T>(endPoint, init, this._serverSettings);
+    } catch (error) {
+      if (!this._isDisposed) {
+        this._failed.emit(error);
+      }
+      throw error;
+    }
   }
 
   private _apply(state: IVaultState): void {
@@ -228,6 +250,7 @@ export class VaultModel implements IDisposable {
   private _pending: Promise<void> | null = null;
   private _changed = new Signal<this, IVaultState>(this);
   private _activeChanged = new Signal<this, IActiveToken | null>(this);
+  private _failed = new Signal<this, unknown>(this);
   private _isDisposed = false;
 }
 

@@ -1,10 +1,13 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { TokenInfo, TokenRejectedError } from '../api';
+import { TokenRejectedError } from '../api';
 import { PlatformConnection } from '../platform/connection';
 import { VaultModel } from './model';
-import { ISavedToken, ITokenMetadata } from './types';
+import { withMetadataFallback } from './save';
+import { ISavedToken } from './types';
+
+export { metadataOf } from './metadata';
 
 /**
  * How the active token stands with the platform.
@@ -60,7 +63,9 @@ export class ActiveTokenStatus implements IDisposable {
         return this._verification;
       }
       this._set('verified', null);
-      await this._vault.verified(active.id, metadataOf(info));
+      await withMetadataFallback(info, metadata =>
+        this._vault.verified(active.id, metadata)
+      );
     } catch (error) {
       if (generation !== this._generation) {
         return this._verification;
@@ -111,18 +116,6 @@ export class ActiveTokenStatus implements IDisposable {
   private _generation = 0;
   private _changed = new Signal<this, Verification>(this);
   private _isDisposed = false;
-}
-
-/**
- * What the vault keeps of a who-am-i answer.
- */
-export function metadataOf(info: TokenInfo): ITokenMetadata {
-  return {
-    name: info.name,
-    role: info.type,
-    issuer: info.issuer_name,
-    expires_at: info.exp ?? null
-  };
 }
 
 export namespace ActiveTokenStatus {

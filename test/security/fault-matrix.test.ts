@@ -353,7 +353,7 @@ describe('fault matrix: UI operations × upstream faults', () => {
       const run = async (): Promise<void> => {
         const minted = await forToken().redeemRegistrationToken(value);
         secrets.push(minted.refresh_token);
-        await save(minted.refresh_token, minted.token);
+        await save(minted.refresh_token, minted.token as TokenInfo);
       };
       if (fault === 'deleted') {
         // Already used: gone from the platform.

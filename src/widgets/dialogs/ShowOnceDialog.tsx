@@ -1,8 +1,10 @@
 /**
- * The show-once dialog of a new registration token: its value, Copy
+ * The show-once dialogs: of a new registration token (its value, Copy
  * buttons, a live countdown of its validity, and a message for the
- * colleague. The value lives only in this dialog's DOM (and the
- * clipboard, when copied); nothing here keeps it in a field or state.
+ * colleague), and of a new access token this server could not save (why,
+ * its value and a Copy button). The value lives only in the dialog's DOM
+ * (and the clipboard, when copied); nothing here keeps it in a field or
+ * state.
  */
 
 import { Dialog, showDialog } from '@jupyterlab/apputils';
@@ -63,17 +65,104 @@ function humanTtl(ttl: string, trans: TranslationBundle): string {
 }
 
 /**
- * The dialog body.
+ * What every show-once body has: the value in a read-only field with a
+ * Copy button, and a line that says how the copy went. The value lives
+ * only in the field.
  */
-export class ShowOnceBody extends Widget {
-  constructor(options: ShowOnceBody.IOptions) {
+abstract class SecretValueBody extends Widget {
+  protected constructor(
+    trans: TranslationBundle,
+    clipboard: ShowOnceClipboard
+  ) {
     super();
-    const { trans, facts, clipboard } = options;
-    this._trans = trans;
-    this._expiresAt = Date.parse(facts.expires_at);
-    this._now = options.now ?? Date.now;
+    this.trans = trans;
+    this._clipboard = clipboard;
     this.addClass('jp-mlpTokens-dialogBody');
     this.addClass('jp-mlpTokens-showOnce');
+    this.status = this.node.ownerDocument.createElement('p');
+    this.status.className = 'jp-mlpTokens-help';
+    this.status.setAttribute('aria-live', 'polite');
+  }
+
+  /**
+   * The label and the row of the value field and its Copy button.
+   */
+  protected valueRow(
+    value: string,
+    text: { label: string; copy: string; copied: string }
+  ): [HTMLLabelElement, HTMLDivElement] {
+    const doc = this.node.ownerDocument;
+    const valueId = `jp-mlpTokens-showOnce-value-${++nextId}`;
+    const label = doc.createElement('label');
+    label.className = 'jp-mlpTokens-regLabel';
+    label.htmlFor = valueId;
+    label.textContent = text.label;
+    const input = doc.createElement('input');
+    input.id = valueId;
+    input.type = 'text';
+    input.readOnly = true;
+    input.spellcheck = false;
+    input.autocomplete = 'off';
+    input.className = 'jp-mod-styled jp-mlpTokens-regInput jp-mlpTokens-secret';
+    input.value = value;
+    input.addEventListener('focus', () => input.select());
+    const copy = this.button(text.copy, () =>
+      this.copy(input.value, text.copied)
+    );
+    copy.classList.add('jp-mlpTokens-copy');
+    const row = doc.createElement('div');
+    row.className = 'jp-mlpTokens-toolbarRow';
+    row.append(input, copy);
+    return [label, row];
+  }
+
+  protected button(text: string, onClick: () => void): HTMLButtonElement {
+    const button = this.node.ownerDocument.createElement('button');
+    button.type = 'button';
+    button.className = 'jp-mlpTokens-button';
+    button.textContent = text;
+    button.addEventListener('click', onClick);
+    return button;
+  }
+
+  protected copy(text: string, done: string): void {
+    const clipboard = this._clipboard;
+    clipboard.copy(text).then(
+      () => {
+        const delay = clipboard.clearAfterSeconds;
+        this.status.textContent =
+          delay > 0
+            ? this.trans._n(
+                '%2 The clipboard is cleared in %1 second if it still holds it.',
+                '%2 The clipboard is cleared in %1 seconds if it still holds it.',
+                delay,
+                done
+              )
+            : done;
+      },
+      () => {
+        this.status.textContent = this.trans.__(
+          'The browser did not allow copying — select the text and copy it yourself.'
+        );
+      }
+    );
+  }
+
+  /** Where the outcome of a copy is said. */
+  protected readonly status: HTMLElement;
+  protected readonly trans: TranslationBundle;
+  private _clipboard: ShowOnceClipboard;
+}
+
+/**
+ * The dialog body of a new registration token.
+ */
+export class ShowOnceBody extends SecretValueBody {
+  constructor(options: ShowOnceBody.IOptions) {
+    const { trans, facts, clipboard } = options;
+    super(trans, clipboard);
+    this._expiresAt = Date.parse(facts.expires_at);
+    this._now = options.now ?? Date.now;
 
     const doc = this.node.ownerDocument;
     const intro = doc.createElement('p');
@@ -82,25 +171,11 @@ export class ShowOnceBody extends Widget {
       facts.client_name
     );
 
-    const valueId = `jp-mlpTokens-showOnce-value-${++nextId}`;
-    const label = doc.createElement('label');
-    label.className = 'jp-mlpTokens-regLabel';
-    label.htmlFor = valueId;
-    label.textContent = trans.__('Registration token');
-    const value = doc.createElement('input');
-    value.id = valueId;
-    value.type = 'text';
-    value.readOnly = true;
-    value.spellcheck = false;
-    value.autocomplete = 'off';
-    value.className = 'jp-mod-styled jp-mlpTokens-regInput jp-mlpTokens-secret';
-    value.value = options.value;
-    value.addEventListener('focus', () => value.select());
-
-    const copy = this._button(trans.__('Copy token'), () =>
-      this._copy(clipboard, value.value, trans.__('Registration token copied.'))
-    );
-    copy.classList.add('jp-mlpTokens-copy');
+    const [label, copyRow] = this.valueRow(options.value, {
+      label: trans.__('Registration token'),
+      copy: trans.__('Copy token'),
+      copied: trans.__('Registration token copied.')
+    });
 
     this._countdown = doc.createElement('p');
     this._countdown.className = 'jp-mlpTokens-countdown';
@@ -117,16 +192,9 @@ export class ShowOnceBody extends Widget {
     message.rows = 7;
     message.className = 'jp-mod-styled jp-mlpTokens-message';
     message.value = invitationMessage(options.value, facts, trans);
-    const copyMessage = this._button(trans.__('Copy message'), () =>
-      this._copy(clipboard, message.value, trans.__('Message copied.'))
+    const copyMessage = this.button(trans.__('Copy message'), () =>
+      this.copy(message.value, trans.__('Message copied.'))
     );
-
-    const copyRow = doc.createElement('div');
-    copyRow.className = 'jp-mlpTokens-toolbarRow';
-    copyRow.append(value, copy);
-    this._status = doc.createElement('p');
-    this._status.className = 'jp-mlpTokens-help';
-    this._status.setAttribute('aria-live', 'polite');
 
     this.node.append(
       intro,
@@ -136,7 +204,7 @@ export class ShowOnceBody extends Widget {
       messageLabel,
       message,
       copyMessage,
-      this._status
+      this.status
     );
     this._tick();
     this._timer = setInterval(() => this._tick(), 1000);
@@ -153,48 +221,17 @@ export class ShowOnceBody extends Widget {
     super.dispose();
   }
 
-  private _button(text: string, onClick: () => void): HTMLButtonElement {
-    const button = this.node.ownerDocument.createElement('button');
-    button.type = 'button';
-    button.className = 'jp-mlpTokens-button';
-    button.textContent = text;
-    button.addEventListener('click', onClick);
-    return button;
-  }
-
-  private _copy(clipboard: ShowOnceClipboard, text: string, done: string) {
-    clipboard.copy(text).then(
-      () => {
-        const delay = clipboard.clearAfterSeconds;
-        this._status.textContent =
-          delay > 0
-            ? this._trans._n(
-                '%2 The clipboard is cleared in %1 second if it still holds it.',
-                '%2 The clipboard is cleared in %1 seconds if it still holds it.',
-                delay,
-                done
-              )
-            : done;
-      },
-      () => {
-        this._status.textContent = this._trans.__(
-          'The browser did not allow copying — select the text and copy it yourself.'
-        );
-      }
-    );
-  }
-
   private _tick(): void {
     const left = Math.floor((this._expiresAt - this._now()) / 1000);
     if (!Number.isFinite(left)) {
       this._countdown.textContent = '';
     } else if (left > 0) {
-      this._countdown.textContent = this._trans.__(
+      this._countdown.textContent = this.trans.__(
         'Valid for %1',
-        formatTtlHuman(left, ttlUnits(this._trans))
+        formatTtlHuman(left, ttlUnits(this.trans))
       );
     } else {
-      this._countdown.textContent = this._trans.__(
+      this._countdown.textContent = this.trans.__(
         'This registration token has expired.'
       );
       this._countdown.classList.add('jp-mlpTokens-expired');
@@ -205,15 +242,56 @@ export class ShowOnceBody extends Widget {
     }
   }
 
-  private _trans: TranslationBundle;
   private _expiresAt: number;
   private _now: () => number;
   private _countdown: HTMLElement;
-  private _status: HTMLElement;
   private _timer: ReturnType<typeof setInterval> | null = null;
 }
 
+/**
+ * The dialog body of an access token the platform minted but this server
+ * could not save: why, the value, and that it must be copied now.
+ */
+export class UnsavedTokenBody extends SecretValueBody {
+  constructor(options: UnsavedTokenBody.IOptions) {
+    const { trans, clipboard } = options;
+    super(trans, clipboard);
+    const doc = this.node.ownerDocument;
+    const reason = doc.createElement('p');
+    reason.className = 'jp-mlpTokens-formError';
+    reason.setAttribute('role', 'alert');
+    reason.textContent = trans.__(
+      'The platform created the access token "%1", but this server could not save it: %2',
+      options.name,
+      options.reason
+    );
+    const intro = doc.createElement('p');
+    intro.textContent = trans.__(
+      'Copy it now and keep it somewhere safe: it is shown only this once, and you can add it later with "Add Access Token".'
+    );
+    const [label, copyRow] = this.valueRow(options.value, {
+      label: trans.__('Access token (also called refresh token)'),
+      copy: trans.__('Copy token'),
+      copied: trans.__('Access token copied.')
+    });
+    this.node.append(reason, intro, label, copyRow, this.status);
+  }
+}
+
 let nextId = 0;
+
+export namespace UnsavedTokenBody {
+  export interface IOptions {
+    /** The access token's value; written into the DOM only. */
+    value: string;
+    /** Its name on the platform. */
+    name: string;
+    /** One sentence: why it could not be saved. */
+    reason: string;
+    trans: TranslationBundle;
+    clipboard: ShowOnceClipboard;
+  }
+}
 
 export namespace ShowOnceBody {
   export interface IOptions {
@@ -241,6 +319,23 @@ export async function showRegistrationTokenOnce(options: {
   await showDialog({
     title: trans.__('Registration token for "%1"', facts.client_name),
     body,
+    hasClose: false,
+    focusNodeSelector: '.jp-mlpTokens-copy',
+    buttons: [Dialog.okButton({ label: trans.__('Done') })]
+  });
+}
+
+/**
+ * Show once an access token that could not be saved, so that it is not
+ * lost. Resolves when the dialog is closed.
+ */
+export async function showUnsavedTokenOnce(
+  options: UnsavedTokenBody.IOptions
+): Promise<void> {
+  const { trans } = options;
+  await showDialog({
+    title: trans.__('Copy Your New Access Token'),
+    body: new UnsavedTokenBody(options),
     hasClose: false,
     focusNodeSelector: '.jp-mlpTokens-copy',
     buttons: [Dialog.okButton({ label: trans.__('Done') })]
