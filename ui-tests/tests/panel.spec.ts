@@ -1,8 +1,20 @@
 import { expect, test } from './fixtures';
 import { clearVault } from './platform';
 import { Page } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
 
 const PANEL = '#jp-mlpTokens-panel';
+
+/**
+ * The drawing of the extension's key icon, from its SVG file.
+ */
+const KEY_ICON_PATH = /\sd="([^"]+)"/.exec(
+  fs.readFileSync(
+    path.join(__dirname, '..', '..', 'style', 'icons', 'key.svg'),
+    'utf-8'
+  )
+)![1];
 
 /**
  * Open the panel the way a user does: through the command palette.
@@ -62,10 +74,35 @@ test.describe('ML Platform Tokens panel', () => {
   test('the sidebar tab with the key icon opens the panel', async ({
     page
   }) => {
-    const tab = page.locator(
-      '.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="jp-mlpTokens-panel"]'
-    );
+    // Found by its role and accessible name, as assistive technology does.
+    const tab = page
+      .locator('.jp-SideBar.jp-mod-left')
+      .getByRole('tab', { name: 'ML Platform Tokens', exact: true });
+    await expect(tab).toHaveAttribute('data-id', 'jp-mlpTokens-panel');
     await expect(tab).toHaveAttribute('title', 'ML Platform Tokens');
+    // The tab shows the extension's key icon: its LabIcon, drawn with the
+    // shape of style/icons/key.svg, visible, and the tab's only icon.
+    const icon = tab.locator('.lm-TabBar-tabIcon svg');
+    await expect(icon).toHaveCount(1);
+    await expect(icon).toHaveAttribute(
+      'data-icon',
+      'jupyterlab-mlplatform-tokens:key'
+    );
+    await expect(icon.locator('path')).toHaveAttribute('d', KEY_ICON_PATH);
+    await expect(icon).toBeVisible();
+    const box = await icon.boundingBox();
+    expect(box!.width).toBeGreaterThanOrEqual(12);
+    expect(box!.height).toBeGreaterThanOrEqual(12);
+    // Painted in a colour that stands out from the sidebar behind it.
+    const colours = await icon.locator('path').evaluate(node => {
+      const bar = node.closest('.jp-SideBar')!;
+      return {
+        fill: getComputedStyle(node).fill,
+        background: getComputedStyle(bar).backgroundColor
+      };
+    });
+    expect(colours.fill).toMatch(/^rgb\(/);
+    expect(colours.fill).not.toBe(colours.background);
     await tab.click();
     await expect(page.locator(PANEL)).toBeVisible();
   });
