@@ -23,10 +23,12 @@ It is not an open proxy:
   are refused before anything is sent;
 - the target is the configured base path joined with those segments, and is
   checked to have the base's scheme, host, port and path prefix;
-- redirects are not followed, headers sent upstream are only ``Accept``,
-  ``Content-Type`` and the translated ``Authorization``; only ``Retry-After``
-  (and the JSON body) come back, so no ``Set-Cookie`` from upstream reaches the
-  browser;
+- redirects are not followed; the headers sent upstream are ``Accept``,
+  ``Content-Type`` (POST) and the translated ``Authorization``, plus those HTTP
+  itself needs, which tornado adds: ``Host``, ``Content-Length`` (POST),
+  ``Connection``, ``Accept-Encoding: gzip`` and a ``User-Agent`` naming this
+  package; of the upstream answer only the status, ``Retry-After`` and the
+  JSON body come back, so no ``Set-Cookie`` from upstream reaches the browser;
 - request and response bodies are capped at 1 MiB, each call at
   ``c.MLPlatformTokens.upstream_timeout`` seconds (10 by default, below the
   browser client's 15 s), and at most 32 calls are in flight.
@@ -54,6 +56,11 @@ from urllib.parse import SplitResult, urlsplit, urlunsplit
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.httputil import HTTPHeaders
 from tornado.simple_httpclient import HTTPTimeoutError, SimpleAsyncHTTPClient
+
+from . import __version__
+
+#: What the pipe calls itself upstream (tornado would send its own name and version).
+USER_AGENT = f"jupyterlab_mlplatform_tokens/{__version__}"
 
 #: The header the browser puts the ML Platform bearer in.
 AUTH_HEADER = "X-MLPlatform-Authorization"
@@ -373,6 +380,7 @@ class Upstream:
             follow_redirects=False,
             decompress_response=True,
             allow_nonstandard_methods=False,
+            user_agent=USER_AGENT,
             header_callback=received,
         )
         future = client.fetch(request, raise_error=False)

@@ -175,7 +175,8 @@ async def test_only_allowed_headers_go_upstream_and_no_cookie_comes_back(
     assert "x-custom" not in sent
     assert "origin" not in sent
     assert "x-mlplatform-authorization" not in sent
-    assert set(sent) <= {
+    # Exactly what docs/security.md lists: ours, and the ones HTTP itself needs.
+    assert set(sent) == {
         "host",
         "accept",
         "accept-encoding",
@@ -185,6 +186,8 @@ async def test_only_allowed_headers_go_upstream_and_no_cookie_comes_back(
         "connection",
         "user-agent",
     }
+    assert sent["user-agent"].startswith("jupyterlab_mlplatform_tokens/")
+    assert sent["accept-encoding"] == "gzip"
     assert recorder.seen[0]["body"] == b'{"refresh_token": "mlp_rt_value"}'
     assert not any("upstream=" in value for value in headers.get_list("Set-Cookie"))
     assert "X-Upstream" not in headers
