@@ -89,7 +89,9 @@ class MLPlatformTokens(Configurable):
         "",
         config=True,
         help=(
-            "The file that keeps the saved tokens (owner-only, 0600, in a 0700 folder). "
+            "The file that keeps the saved tokens (owner-only, 0600). Its folder must "
+            "belong to the server's user and must not be writable by others; a folder "
+            "the extension creates is 0700. "
             f"When empty: <Jupyter data dir>/{VAULT_FOLDER}/{VAULT_FILE}."
         ),
     )

@@ -1,6 +1,9 @@
 """The vault: saved access tokens in one owner-only JSON file.
 
-The file (``vault.json`` by default) is mode 0600 in a 0700 folder. Every change
+The file (``vault.json`` by default) is mode 0600. Its folder is made 0700 when
+the vault creates it or when it is the default folder (which is the vault's
+alone); a folder an administrator chose is left as it is, with a warning when
+others can read it, and refused when others can write to it. Every change
 is made under an exclusive ``fcntl.flock`` on a sibling lock file, which also
 serialises separate processes, and written atomically: a temporary file in the
 same folder is written and fsynced, renamed over the old file, and the folder
