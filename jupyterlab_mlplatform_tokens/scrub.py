@@ -1,8 +1,9 @@
 """Redaction on save: saved token values never reach a notebook or text file on disk.
 
-A contents pre-save hook replaces every exact occurrence of every known token
-value with ``[MLP token redacted]`` before the file is written, so neither the
-file nor the checkpoint made from it carries one. It looks at every string of a
+A contents pre-save hook replaces every occurrence of every known token value,
+as it is or with ``"`` and ``\\`` backslash-escaped (as JSON and string literals
+write it), with ``[MLP token redacted]`` before the file is written, so neither
+the file nor the checkpoint made from it carries one. It looks at every string of a
 notebook (cell sources, outputs of every kind, metadata, attachments; keys
 too) and at the content of text files.
 
@@ -44,7 +45,7 @@ import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .validate import now_timestamp
@@ -74,15 +75,20 @@ _LOG = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Redactor:
-    """The values to redact, compiled for text and for the bytes of uploaded files."""
+    """The values to redact, compiled for text and for the bytes of uploaded files.
 
-    values: frozenset[str]
+    Each value is found as it is and in the form JSON (and most languages' string
+    literals) write it, with ``"`` and ``\\`` escaped by a backslash. Nothing of it
+    shows in ``repr``.
+    """
+
+    values: frozenset[str] = field(repr=False)
     #: Any value in a string (longest first).
-    text: re.Pattern[str]
+    text: re.Pattern[str] = field(repr=False)
     #: Any value in ASCII-compatible bytes (UTF-8, Latin-1, Windows-1251, ...).
-    ascii: re.Pattern[bytes]
+    ascii: re.Pattern[bytes] = field(repr=False)
     #: Any value in UTF-16 (either byte order): found in uploads, never rewritten.
-    wide: re.Pattern[bytes]
+    wide: re.Pattern[bytes] = field(repr=False)
     #: One byte less than the longest match, in bytes: what must overlap between pieces.
     window: int
 
@@ -90,31 +96,38 @@ class Redactor:
         return self.text.subn(REDACTED, text)
 
 
+def escaped(value: str) -> str:
+    """``value`` as a JSON string's content: ``"`` and ``\\`` escaped."""
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def compile_values(values: Iterable[str]) -> Redactor | None:
     """The redactor for ``values``, or None when none is long enough to redact."""
-    unique = sorted(
-        {value for value in values if len(value) >= MIN_REDACT_LENGTH},
-        key=lambda value: (-len(value), value),
-    )
+    unique = frozenset(value for value in values if len(value) >= MIN_REDACT_LENGTH)
     if not unique:
         return None
-    texts = [re.escape(value) for value in unique]
+    forms = _longest_first({form for value in unique for form in (value, escaped(value))})
     # Values are printable ASCII (the vault accepts nothing else); a value from the
     # environment that is not cannot occur in ASCII bytes and is redacted from text only.
-    encodable = [value for value in unique if value.isascii()]
-    ascii_forms = [value.encode("ascii") for value in encodable]
-    wide_forms = sorted(
-        {value.encode(codec) for value in encodable for codec in ("utf-16-le", "utf-16-be")},
-        key=lambda form: (-len(form), form),
+    ascii_forms = _longest_first(form.encode("ascii") for form in forms if form.isascii())
+    wide_forms = _longest_first(
+        form.encode(codec)
+        for form in forms
+        if form.isascii()
+        for codec in ("utf-16-le", "utf-16-be")
     )
     never = b"(?!)"  # matches nothing
     return Redactor(
-        values=frozenset(unique),
-        text=re.compile("|".join(texts)),
+        values=unique,
+        text=re.compile("|".join(re.escape(form) for form in forms)),
         ascii=re.compile(b"|".join(re.escape(form) for form in ascii_forms) or never),
         wide=re.compile(b"|".join(re.escape(form) for form in wide_forms) or never),
         window=max((len(form) for form in wide_forms), default=1) - 1,
     )
+
+
+def _longest_first(forms: Iterable[Any]) -> list[Any]:
+    return sorted(set(forms), key=lambda form: (-len(form), form))
 
 
 def redact_text(text: str, pattern: Redactor | None) -> tuple[str, int]:

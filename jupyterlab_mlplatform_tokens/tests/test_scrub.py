@@ -401,3 +401,11 @@ async def test_values_of_a_vault_set_aside_are_still_redacted(
     )
     assert vault_of(jp_serverapp).path_problem is not None
     assert (jp_root_dir / "t.txt").read_text() == f"{REDACTED} {REDACTED}"
+
+
+def test_a_value_escaped_in_a_string_literal_is_redacted() -> None:
+    quoted = 'mlp_rt_"quoted"\\value'
+    literal = json.dumps(quoted)  # "mlp_rt_\"quoted\"\\value", as in code or JSON text
+    model = {"type": "file", "format": "text", "content": f"TOKEN = {literal}\n"}
+    assert redact_model(model, compile_values([quoted])) == 1
+    assert model["content"] == f'TOKEN = "{REDACTED}"\n'

@@ -281,3 +281,20 @@ async def test_a_first_chunk_saved_around_the_wrapper_is_still_redacted(tmp_path
     first = chunks_of(VALUE.encode() + b"x" * 40, 32)[0]
     await AsyncLargeFileManager.save(manager, first, "around.txt")
     assert (tmp_path / "around.txt").read_bytes() == REDACTED_BYTES + b"x" * 8
+
+
+async def test_values_escaped_in_an_uploaded_notebook_are_redacted(
+    jp_fetch: Any, jp_root_dir: Path
+) -> None:
+    # Found by the property tests: JSON writes " and \ escaped, so the value's bytes
+    # are not in the file as they are in the vault.
+    quoted = 'mlp_rt_"quoted"\\value'
+    await add_token(jp_fetch, quoted)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source=f"# {quoted}")]
+    data = nbformat.writes(nb).encode()
+    assert quoted.encode() not in data  # only the escaped form is in the file
+    assert (await upload(jp_fetch, "nb.ipynb", data)).code in (200, 201)
+    assert nbformat.read(jp_root_dir / "nb.ipynb", as_version=4).cells[0].source == (
+        f"# {REDACTED}"
+    )
