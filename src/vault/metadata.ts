@@ -163,8 +163,8 @@ function parseDateTime(text: string): number | null {
     hour > 23 ||
     minute > 59 ||
     second > 60 ||
-    offsetHours > 23 ||
-    offsetMinutes > 59
+    // Under a day, as the server reads offsets (`+00:90` is an hour and a half).
+    offsetHours * 60 + offsetMinutes >= 24 * 60
   ) {
     return null;
   }
