@@ -14,11 +14,15 @@ export class SecretInput extends Widget {
     const valueLabel = document.createElement('label');
     valueLabel.className = 'jp-mlpTokens-field';
     valueLabel.textContent = options.prompt;
+    // A text field masked by CSS, not a password field: browsers and
+    // password managers offer to save what is typed into a password field
+    // (and to fill one in), which would copy the token into their stores.
     this._value = document.createElement('input');
-    this._value.type = 'password';
-    this._value.autocomplete = 'off';
-    this._value.spellcheck = false;
-    this._value.className = 'jp-mod-styled jp-mlpTokens-secret';
+    this._value.type = 'text';
+    this._value.name = 'mlp-paste';
+    this._value.className =
+      'jp-mod-styled jp-mlpTokens-secret jp-mlpTokens-masked';
+    leftAlone(this._value);
     this._value.value = options.value ?? '';
     valueLabel.appendChild(this._value);
     this.node.appendChild(valueLabel);
@@ -31,6 +35,7 @@ export class SecretInput extends Widget {
       this._label.type = 'text';
       this._label.maxLength = 100;
       this._label.className = 'jp-mod-styled jp-mlpTokens-label';
+      leftAlone(this._label);
       this._label.value = options.label ?? '';
       labelLabel.appendChild(this._label);
       this.node.appendChild(labelLabel);
@@ -60,6 +65,22 @@ export class SecretInput extends Widget {
 
   private _value: HTMLInputElement;
   private _label: HTMLInputElement | null = null;
+}
+
+/**
+ * Ask browsers and password managers (1Password, LastPass, Bitwarden,
+ * Dashlane) not to save, suggest or fill anything here, and the browser
+ * not to check, correct or capitalise what is typed.
+ */
+function leftAlone(input: HTMLInputElement): void {
+  input.autocomplete = 'off';
+  input.setAttribute('spellcheck', 'false');
+  input.setAttribute('autocorrect', 'off');
+  input.setAttribute('autocapitalize', 'off');
+  input.setAttribute('data-1p-ignore', '');
+  input.setAttribute('data-lpignore', 'true');
+  input.setAttribute('data-bwignore', '');
+  input.setAttribute('data-form-type', 'other');
 }
 
 export namespace SecretInput {
