@@ -5,7 +5,10 @@ as it is or with ``"`` and ``\\`` backslash-escaped (as JSON and string literals
 write it), with ``[MLP token redacted]`` before the file is written, so neither
 the file nor the checkpoint made from it carries one. It looks at every string of a
 notebook (cell sources, outputs of every kind, metadata, attachments; keys
-too) and at the content of text files.
+too) and at the content of text files. Where the marker itself could spell a
+value with the text next to it (a value such as ``redacted``, or one that ends
+with ``[ML`` or starts with ``ted]``), :data:`SAFE_REDACTED`, which no value can
+overlap, is used instead.
 
 Which values: on every save, the union of
 - the values in the vault, read now (all saved tokens, not only the active one);
@@ -52,6 +55,12 @@ from .validate import now_timestamp
 
 REDACTED = "[MLP token redacted]"
 
+#: What replaces values that could combine with :data:`REDACTED` and the text around it
+#: into a value again (one that ends with ``[MLP``'s start, begins with the end of
+#: ``redacted]``, or is part of it). Values hold no spaces and every word here is
+#: shorter than :data:`MIN_REDACT_LENGTH`, so no value can overlap it.
+SAFE_REDACTED = " [MLP token hidden] "
+
 #: Values shorter than this are not redacted: replacing every occurrence of a
 #: very short string would mangle ordinary text, and real tokens are far longer.
 MIN_REDACT_LENGTH = 8
@@ -91,9 +100,12 @@ class Redactor:
     wide: re.Pattern[bytes] = field(repr=False)
     #: One byte less than the longest match, in bytes: what must overlap between pieces.
     window: int
+    #: What replaces a value: :data:`REDACTED`, or :data:`SAFE_REDACTED` for values that
+    #: could be spelt again by :data:`REDACTED` and its neighbours.
+    marker: str = REDACTED
 
     def subn(self, text: str) -> tuple[str, int]:
-        return self.text.subn(REDACTED, text)
+        return self.text.subn(self.marker, text)
 
 
 def escaped(value: str) -> str:
@@ -123,6 +135,19 @@ def compile_values(values: Iterable[str]) -> Redactor | None:
         ascii=re.compile(b"|".join(re.escape(form) for form in ascii_forms) or never),
         wide=re.compile(b"|".join(re.escape(form) for form in wide_forms) or never),
         window=max((len(form) for form in wide_forms), default=1) - 1,
+        marker=SAFE_REDACTED if any(_spelt_by(REDACTED, form) for form in forms) else REDACTED,
+    )
+
+
+def _spelt_by(marker: str, form: str) -> bool:
+    """Whether ``form`` could occur where ``marker`` replaced something: inside it, or
+    made of one of its ends and the text next to it."""
+    if form in marker:
+        return True
+    longest = min(len(form) - 1, len(marker))
+    return any(
+        marker.endswith(form[:size]) or marker.startswith(form[-size:])
+        for size in range(1, longest + 1)
     )
 
 

@@ -59,13 +59,7 @@ from typing import Any
 
 from tornado import web
 
-from .scrub import (
-    FALLBACK_STATUS,
-    REDACTED,
-    REDACTED_STATUS,
-    Redactor,
-    Scrubber,
-)
+from .scrub import FALLBACK_STATUS, REDACTED_STATUS, Redactor, Scrubber
 
 #: Status of a refused upload in the redaction log.
 REFUSED_STATUS = "refused"
@@ -96,7 +90,6 @@ UNCHECKABLE = (
     "files larger than 1 MB cannot be uploaded here while tokens are saved."
 )
 
-_MARKER = REDACTED.encode("ascii")
 _LOG = logging.getLogger(__name__)
 
 #: Set while the contents manager saves a chunk that has been checked already.
@@ -116,7 +109,7 @@ def redact_bytes(data: bytes, redactor: Redactor | None) -> tuple[bytes, int]:
     """``data`` with every value in ASCII replaced, and the number of replacements."""
     if redactor is None:
         return data, 0
-    return redactor.ascii.subn(_MARKER, data)
+    return redactor.ascii.subn(redactor.marker.encode("ascii"), data)
 
 
 def is_binary(*pieces: bytes) -> bool:
@@ -436,6 +429,7 @@ def _copy_redacted(source: str, target: str, redactor: Redactor) -> int:
     """Stream ``source`` into ``target`` with every value replaced, as one pass over the
     whole content would (a match is taken only once all bytes it could span are read)."""
     count = 0
+    marker = redactor.marker.encode("ascii")
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     with open(source, "rb") as reader, os.fdopen(fd, "wb") as writer:
         pending = b""
@@ -449,7 +443,7 @@ def _copy_redacted(source: str, target: str, redactor: Redactor) -> int:
                 if match.start() >= cut:
                     break
                 writer.write(piece[position : match.start()])
-                writer.write(_MARKER)
+                writer.write(marker)
                 position = match.end()
                 count += 1
             keep = max(position, cut)

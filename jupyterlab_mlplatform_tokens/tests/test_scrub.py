@@ -409,3 +409,22 @@ def test_a_value_escaped_in_a_string_literal_is_redacted() -> None:
     model = {"type": "file", "format": "text", "content": f"TOKEN = {literal}\n"}
     assert redact_model(model, compile_values([quoted])) == 1
     assert model["content"] == f'TOKEN = "{REDACTED}"\n'
+
+
+@pytest.mark.parametrize(
+    ("values", "text"),
+    [
+        (["redacted"], "redacted"),  # a value inside the marker
+        (["mlp_rt_value_1", "ted]tail"], "mlp_rt_value_1tail"),  # the marker's end + text
+        (["mlp_rt_value_1", "head[MLP"], "headmlp_rt_value_1"),  # text + the marker's start
+    ],
+    ids=["inside", "after", "before"],
+)
+def test_the_marker_never_spells_a_value(values: list[str], text: str) -> None:
+    # Found by the property tests: "[MLP token redacted]" itself holds "redacted", and its
+    # ends can complete a value with the text around it.
+    redacted, count = redact_json(text, compile_values(values))
+    assert count >= 1
+    for value in values:
+        assert value not in redacted
+    assert "MLP token" in redacted
