@@ -3,10 +3,14 @@
 /**
  * Every UI operation × every upstream fault, end to end as the browser does
  * it: typed clients through a real Jupyter server's upstream pipe to the
- * emulator; faults on the operation's own route, and on the bearer exchange
- * in front of it. Each cell checks that a failure becomes one clear sentence
- * without secrets, that the vault changes only when the operation worked,
- * and that only idempotent requests were repeated.
+ * emulator, and the frontend's own redeem and save flows into that server's
+ * vault; faults on the operation's own route, and on the bearer exchange in
+ * front of it. Each cell checks that the operation ends as the design says
+ * it must — in success when a retry can ride the fault out (or the fault
+ * does not touch the operation), in a failure with one clear sentence
+ * without secrets when the fault outlasts every retry or nothing may be
+ * retried — that the vault changes only when the operation worked, and
+ * that only idempotent requests were repeated.
  */
 
 import { nullTranslator } from '@jupyterlab/translation';
@@ -19,6 +23,9 @@ import {
   type TokenInfo
 } from '../../src/api';
 import { describeError, type IErrorContext } from '../../src/messages';
+import { VaultModel } from '../../src/vault/model';
+import { redeemAndSave } from '../../src/vault/redeem';
+import { saveToken } from '../../src/vault/save';
 import { TestServer } from '../kernels/server';
 
 const trans = nullTranslator.load('jupyterlab_mlplatform_tokens');
@@ -47,7 +54,8 @@ type FaultKey =
   | 'non-json'
   | 'expired'
   | 'deleted'
-  | 'no-role';
+  | 'no-role'
+  | 'odd-shape';
 
 const OPS: readonly OpKey[] = [
   'verify',
@@ -74,7 +82,8 @@ const FAULTS: readonly FaultKey[] = [
   'non-json',
   'expired',
   'deleted',
-  'no-role'
+  'no-role',
+  'odd-shape'
 ];
 
 /** The upstream route each operation calls (null: it calls none). */
@@ -116,10 +125,55 @@ const EXCHANGING: readonly OpKey[] = [
   'create'
 ];
 
-/** Faults of the exchange route (token states are covered on the routes). */
+/** Faults of the exchange route (token states and answers of another shape are covered on the routes). */
 const EXCHANGE_FAULTS: readonly FaultKey[] = FAULTS.filter(
-  fault => !['expired', 'deleted', 'no-role'].includes(fault)
+  fault => !['expired', 'deleted', 'no-role', 'odd-shape'].includes(fault)
 );
+
+/**
+ * One-off faults the client's retries ride out: a single 429, 502 or 503
+ * with `Retry-After: 1`. (A single 500 is not retried: it is a failure of
+ * the platform, not a pause.)
+ */
+const RIDDEN_OUT = /^(429|502|503)\+RA$/;
+
+/** The operations that need an Administrator token. */
+const ADMIN_ONLY = new Set<OpKey>(['list', 'delete', 'create']);
+
+/**
+ * How the design says an operation must end under a fault: 'ok' when the
+ * fault does not touch it or a retry rides it out, 'fail' (with one clear
+ * sentence) when it lasts longer than every retry, when the request may
+ * not be repeated, or when the platform refuses it.
+ */
+function expectedOutcome(
+  op: OpKey,
+  fault: FaultKey,
+  target: Target
+): 'ok' | 'fail' {
+  if (target === 'exchange') {
+    return RIDDEN_OUT.test(fault) ? 'ok' : 'fail';
+  }
+  if (op === 'save') {
+    // It talks to the Jupyter server only.
+    return 'ok';
+  }
+  switch (fault) {
+    case 'expired':
+      // The expired bearer is traded again.
+      return 'ok';
+    case 'deleted':
+      return 'fail';
+    case 'no-role':
+      return ADMIN_ONLY.has(op) ? 'fail' : 'ok';
+    case 'odd-shape':
+      // A minted token is kept whatever its description says; a deletion
+      // that happened needs no answer; the other answers cannot be used.
+      return op === 'redeem' || op === 'delete' ? 'ok' : 'fail';
+    default:
+      return RIDDEN_OUT.test(fault) && !CREATING.has(op) ? 'ok' : 'fail';
+  }
+}
 
 const EXCHANGE = {
   method: 'POST',
@@ -165,10 +219,216 @@ interface IVaultState {
   active_id: string | null;
 }
 
+/**
+ * Whether the cell ended as the design says it must (see
+ * `expectedOutcome`): a success under a fault that outlasts every retry
+ * means the client reported success for an operation that did not happen.
+ */
+function judgeOutcome(cell: ICell): string[] {
+  const expected = expectedOutcome(cell.op, cell.fault, cell.target);
+  if (expected === 'ok' && !cell.ok) {
+    return [`expected success, got the failure "${cell.sentence}"`];
+  }
+  if (expected === 'fail' && cell.ok) {
+    return ['reported success although the fault must make it fail'];
+  }
+  return [];
+}
+
+/**
+ * A failed cell's sentence and vault: one clear sentence without secrets,
+ * and nothing changed.
+ */
+function judgeSentence(cell: ICell, secrets: readonly string[]): string[] {
+  const problems: string[] = [];
+  const { ok, sentence, vaultChanged } = cell;
+  if (ok) {
+    return problems;
+  }
+  if (!sentence || !sentence.trim()) {
+    problems.push('no sentence');
+  } else {
+    if (
+      /Something unexpected went wrong|refused the request \(HTTP/.test(
+        sentence
+      )
+    ) {
+      problems.push(`generic sentence: ${sentence}`);
+    }
+    if (!/^\S.*[.]$/.test(sentence) || sentence.includes('\n')) {
+      problems.push(`not one sentence: ${sentence}`);
+    }
+    for (const secret of secrets) {
+      if (sentence.includes(secret)) {
+        problems.push('sentence carries a token value');
+      }
+    }
+    if (/eyJ[\w-]+\.[\w-]+\./.test(sentence)) {
+      problems.push('sentence carries a bearer');
+    }
+  }
+  if (vaultChanged) {
+    problems.push('vault changed although the operation failed');
+  }
+  return problems;
+}
+
+/**
+ * A fault on the exchange: the operation's own request is sent only with
+ * a bearer, at most once for a creating one; the exchange (idempotent) is
+ * tried at most three times, and a one-off fault is ridden out with a
+ * second exchange.
+ */
+function judgeExchange(cell: ICell): string[] {
+  const problems: string[] = [];
+  const { op, fault, ok, tries, exchanges, vaultChanged } = cell;
+  if (!ok && tries !== 0) {
+    problems.push(`sent ${tries} times without a bearer`);
+  } else if (tries > 1) {
+    problems.push(`sent ${tries} times`);
+  }
+  if (exchanges > 3) {
+    problems.push(`exchange sent ${exchanges} times`);
+  }
+  if (RIDDEN_OUT.test(fault) && ok && exchanges !== 2) {
+    problems.push(`succeeded after ${exchanges} exchanges, expected 2`);
+  }
+  if (ok && op === 'verify' && !vaultChanged) {
+    problems.push('operation succeeded but nothing was saved');
+  }
+  return problems;
+}
+
+/** What is wrong with a cell, against the design's rules. */
+function judge(cell: ICell, secrets: readonly string[]): string[] {
+  const problems: string[] = [
+    ...judgeOutcome(cell),
+    ...judgeSentence(cell, secrets)
+  ];
+  const { op, fault, ok, tries, statuses, vaultChanged } = cell;
+  if (cell.target === 'exchange') {
+    return [...problems, ...judgeExchange(cell)];
+  }
+  if (
+    ok &&
+    (op === 'verify' || op === 'redeem' || op === 'save') &&
+    !vaultChanged
+  ) {
+    problems.push('operation succeeded but nothing was saved');
+  }
+  if (CREATING.has(op)) {
+    // Sent once; a repeat is allowed only after a 401 (bearer refused,
+    // nothing was created).
+    const refusedFirst = statuses.slice(0, -1).every(s => s === '401');
+    if (tries > 2 || (tries === 2 && !refusedFirst)) {
+      problems.push(
+        `creating POST sent ${tries} times (${statuses.join(',')})`
+      );
+    }
+  } else if (op !== 'save' && tries > 3) {
+    problems.push(`sent ${tries} times`);
+  }
+  if (op === 'save' && tries !== 0) {
+    problems.push(`the save sent ${tries} upstream requests`);
+  }
+  // A one-off fault is ridden out by exactly one repeat.
+  if (RIDDEN_OUT.test(fault) && ok && op !== 'save' && tries !== 2) {
+    problems.push(`succeeded after ${tries} tries, expected 2`);
+  }
+  return problems;
+}
+
+describe('the fault matrix judge', () => {
+  const cell = (change: Partial<ICell>): ICell => ({
+    op: 'whoami',
+    fault: '503',
+    target: 'route',
+    ok: false,
+    sentence: 'The ML Platform API failed (HTTP 503) — try again later.',
+    tries: 3,
+    statuses: ['503', '503', '503'],
+    exchanges: 1,
+    vaultChanged: false,
+    problems: [],
+    ...change
+  });
+
+  it('passes a failure with a clear sentence under a fault that outlasts the retries', () => {
+    expect(judge(cell({}), [])).toEqual([]);
+  });
+
+  it('passes a success after one repeat under a one-off fault', () => {
+    expect(
+      judge(cell({ fault: '503+RA', ok: true, sentence: null, tries: 2 }), [])
+    ).toEqual([]);
+  });
+
+  it.each([
+    ['whoami', '503', 'route'],
+    ['list', 'drop', 'route'],
+    ['delete', 'latency', 'route'],
+    ['verify', 'malformed', 'route'],
+    ['create', '503+RA', 'route'],
+    ['redeem', '502', 'route'],
+    ['list', 'deleted', 'route'],
+    ['list', 'no-role', 'route'],
+    ['whoami', 'odd-shape', 'route'],
+    ['create', 'non-json', 'exchange']
+  ] as const)(
+    'flags a client that reports success for %s under %s (%s)',
+    (op, fault, target) => {
+      const problems = judge(
+        cell({
+          op,
+          fault,
+          target,
+          ok: true,
+          sentence: null,
+          tries: 1,
+          vaultChanged: true
+        }),
+        []
+      );
+      expect(problems).toContain(
+        'reported success although the fault must make it fail'
+      );
+    }
+  );
+
+  it.each([
+    ['whoami', '503+RA', 'route'],
+    ['create', '429+RA', 'exchange'],
+    ['redeem', 'odd-shape', 'route'],
+    ['save', 'drop', 'route'],
+    ['list', 'expired', 'route']
+  ] as const)(
+    'flags a failure of %s under %s (%s), which retries or the design ride out',
+    (op, fault, target) => {
+      expect(judge(cell({ op, fault, target }), [])[0]).toMatch(
+        /^expected success, got the failure/
+      );
+    }
+  );
+
+  it('flags an unclear or leaking sentence, and a vault changed by a failure', () => {
+    expect(
+      judge(cell({ sentence: 'Something unexpected went wrong: x.' }), [])
+    ).toEqual(['generic sentence: Something unexpected went wrong: x.']);
+    expect(
+      judge(cell({ sentence: 'Token mlp_rt_abc was refused.' }), ['mlp_rt_abc'])
+    ).toEqual(['sentence carries a token value']);
+    expect(judge(cell({ vaultChanged: true }), [])).toEqual([
+      'vault changed although the operation failed'
+    ]);
+  });
+});
+
 describe('fault matrix: UI operations × upstream faults', () => {
   let emulator: IEmulator;
   let server: TestServer;
   let admin: string;
+  /** The frontend's model of the server's vault. */
+  let vaultModel: VaultModel;
   const secrets: string[] = [];
   const log: string[] = [];
   const cells: ICell[] = [];
@@ -235,8 +495,8 @@ describe('fault matrix: UI operations × upstream faults', () => {
     return answer.body;
   }
 
-  /** `vault.add(value, metadataOf(info), {activate})`: POST /mlplatform-tokens/tokens. */
-  async function save(value: string, info: TokenInfo): Promise<void> {
+  /** Save a token for setting a cell up (POST /mlplatform-tokens/tokens). */
+  async function saveDirect(value: string, info: TokenInfo): Promise<void> {
     const answer = await server.api<{ message?: string }>('tokens', 'POST', {
       value,
       name: info.name,
@@ -256,7 +516,12 @@ describe('fault matrix: UI operations × upstream faults', () => {
       await server.api(`tokens/${encodeURIComponent(token.id)}`, 'DELETE');
     }
     const info = await direct(value).whoAmI();
-    await save(value, info);
+    await saveDirect(value, info);
+  }
+
+  /** The add and redeem flows' save: `saveToken` into the vault model. */
+  async function save(value: string, description: unknown): Promise<void> {
+    await saveToken(vaultModel, value, description, { activate: true });
   }
 
   async function mint(type: 'USER' | 'ADMIN', prefix: string): Promise<string> {
@@ -278,7 +543,12 @@ describe('fault matrix: UI operations × upstream faults', () => {
     return created.register_token;
   }
 
-  function inject(op: OpKey, fault: FaultKey, target: Target): void {
+  function inject(
+    op: OpKey,
+    fault: FaultKey,
+    target: Target,
+    oddBody: unknown
+  ): void {
     const route = target === 'exchange' ? EXCHANGE : ROUTE[op];
     const where =
       op === 'save' ? {} : { method: route.method, path_prefix: route.prefix };
@@ -313,6 +583,23 @@ describe('fault matrix: UI operations × upstream faults', () => {
       case 'non-json':
         emulator.addFault({ kind: 'non-json', ...where });
         return;
+      case 'odd-shape':
+        // A success whose body differs from the contract. The redeem's
+        // carries a token the platform really minted, with a description
+        // of another shape; the others' are answers to requests the
+        // platform did handle (process).
+        emulator.addFault(
+          op === 'redeem'
+            ? { kind: 'status', status: 201, body: oddBody, count: 1, ...where }
+            : {
+                kind: 'status',
+                status: 200,
+                body: { unexpected: true },
+                process: true,
+                ...where
+              }
+        );
+        return;
       default:
         // expired, deleted and no-role are states of the platform, set up
         // by `prepare`.
@@ -327,7 +614,7 @@ describe('fault matrix: UI operations × upstream faults', () => {
   async function prepare(
     op: OpKey,
     fault: FaultKey
-  ): Promise<{ run: () => Promise<void>; name: string }> {
+  ): Promise<{ run: () => Promise<void>; name: string; oddBody?: unknown }> {
     const role = fault === 'no-role' ? 'USER' : 'ADMIN';
     if (op === 'verify') {
       const pasted = await mint('USER', 'pasted');
@@ -350,10 +637,17 @@ describe('fault matrix: UI operations × upstream faults', () => {
     if (op === 'redeem') {
       await activeIs(admin);
       const value = await registrationToken();
+      // The redeem flow of the command: redeem, then save with retries.
       const run = async (): Promise<void> => {
-        const minted = await forToken().redeemRegistrationToken(value);
-        secrets.push(minted.refresh_token);
-        await save(minted.refresh_token, minted.token as TokenInfo);
+        const outcome = await redeemAndSave(value, {
+          client: forToken(),
+          vault: vaultModel,
+          sleep: async () => undefined
+        });
+        if (outcome.kind === 'unsaved') {
+          secrets.push(outcome.value);
+          throw outcome.error;
+        }
       };
       if (fault === 'deleted') {
         // Already used: gone from the platform.
@@ -362,6 +656,18 @@ describe('fault matrix: UI operations × upstream faults', () => {
       }
       if (fault === 'expired') {
         await emulator.advance(BEARER_TTL_SECONDS + 1);
+      }
+      if (fault === 'odd-shape') {
+        const minted = await emulator.mintToken({
+          name: `odd-${++serial}`,
+          token_type: 'USER'
+        });
+        secrets.push(minted.refresh_token);
+        const oddBody = {
+          refresh_token: minted.refresh_token,
+          token: { ...minted.token, type: 'OWNER', scopes: ['ml-platform:Use'] }
+        };
+        return { run, name: '', oddBody };
       }
       return { run, name: '' };
     }
@@ -438,11 +744,11 @@ describe('fault matrix: UI operations × upstream faults', () => {
     target: Target = 'route'
   ): Promise<ICell> {
     emulator.clearFaults();
-    const { run, name } = await prepare(op, fault);
+    const { run, name, oddBody } = await prepare(op, fault);
     const before = JSON.stringify(await vault());
     emulator.resetStats();
     log.length = 0;
-    inject(op, fault, target);
+    inject(op, fault, target, oddBody);
     let ok = true;
     let sentence: string | null = null;
     try {
@@ -483,122 +789,9 @@ describe('fault matrix: UI operations × upstream faults', () => {
       vaultChanged: before !== after,
       problems: []
     };
-    cell.problems = judge(cell);
+    cell.problems = judge(cell, secrets);
     cells.push(cell);
     return cell;
-  }
-
-  /**
-   * A failed cell's sentence and vault: one clear sentence without secrets,
-   * and nothing changed.
-   */
-  function judgeSentence(cell: ICell): string[] {
-    const problems: string[] = [];
-    const { ok, sentence, vaultChanged } = cell;
-    if (ok) {
-      return problems;
-    }
-    if (!sentence || !sentence.trim()) {
-      problems.push('no sentence');
-    } else {
-      if (
-        /Something unexpected went wrong|refused the request \(HTTP/.test(
-          sentence
-        )
-      ) {
-        problems.push(`generic sentence: ${sentence}`);
-      }
-      if (!/^\S.*[.]$/.test(sentence) || sentence.includes('\n')) {
-        problems.push(`not one sentence: ${sentence}`);
-      }
-      for (const secret of secrets) {
-        if (sentence.includes(secret)) {
-          problems.push('sentence carries a token value');
-        }
-      }
-      if (/eyJ[\w-]+\.[\w-]+\./.test(sentence)) {
-        problems.push('sentence carries a bearer');
-      }
-    }
-    if (vaultChanged) {
-      problems.push('vault changed although the operation failed');
-    }
-    return problems;
-  }
-
-  /**
-   * A fault on the exchange: the operation's own request is sent only with
-   * a bearer, at most once for a creating one; the exchange (idempotent) is
-   * tried at most three times, and a one-off fault is ridden out.
-   */
-  function judgeExchange(cell: ICell): string[] {
-    const problems: string[] = [];
-    const { op, fault, ok, tries, exchanges, vaultChanged } = cell;
-    if (!ok && tries !== 0) {
-      problems.push(`sent ${tries} times without a bearer`);
-    } else if (tries > 1) {
-      problems.push(`sent ${tries} times`);
-    }
-    if (exchanges > 3) {
-      problems.push(`exchange sent ${exchanges} times`);
-    }
-    if (/^(429|502|503)\+RA$/.test(fault) && (!ok || exchanges !== 2)) {
-      problems.push(
-        `expected success after a second exchange, got ${ok ? 'ok' : 'failure'} after ${exchanges}`
-      );
-    }
-    if (ok && op === 'verify' && !vaultChanged) {
-      problems.push('operation succeeded but nothing was saved');
-    }
-    return problems;
-  }
-
-  /** What is wrong with a cell, against the design's rules. */
-  function judge(cell: ICell): string[] {
-    const problems: string[] = [];
-    const { op, fault, ok, tries, statuses, vaultChanged } = cell;
-    if (cell.target === 'exchange') {
-      return [...judgeSentence(cell), ...judgeExchange(cell)];
-    }
-    problems.push(...judgeSentence(cell));
-    if (
-      ok &&
-      (op === 'verify' || op === 'redeem' || op === 'save') &&
-      !vaultChanged
-    ) {
-      problems.push('operation succeeded but nothing was saved');
-    }
-    if (CREATING.has(op)) {
-      // Sent once; a repeat is allowed only after a 401 (bearer refused,
-      // nothing was created).
-      const refusedFirst = statuses.slice(0, -1).every(s => s === '401');
-      if (tries > 2 || (tries === 2 && !refusedFirst)) {
-        problems.push(
-          `creating POST sent ${tries} times (${statuses.join(',')})`
-        );
-      }
-    } else if (op !== 'save' && tries > 3) {
-      problems.push(`sent ${tries} times`);
-    }
-    if (op === 'save' && tries !== 0) {
-      problems.push(`the save sent ${tries} upstream requests`);
-    }
-    // Expected outcomes where the design says the operation must work.
-    const oneOff = /^(429|502|503)\+RA$/.test(fault);
-    if (oneOff && !CREATING.has(op) && op !== 'save') {
-      if (!ok || tries !== 2) {
-        problems.push(
-          `expected success on the second try, got ${ok ? 'ok' : 'failure'} after ${tries}`
-        );
-      }
-    }
-    if (fault === 'expired' && !ok) {
-      problems.push('an expired bearer was not exchanged again');
-    }
-    if (op === 'save' && !ok) {
-      problems.push('the save failed under an upstream fault');
-    }
-    return problems;
   }
 
   beforeAll(async () => {
@@ -612,6 +805,7 @@ describe('fault matrix: UI operations × upstream faults', () => {
     process.env.MLPLATFORM_API_URL = emulator.url;
     server = await TestServer.start('/');
     admin = await emulator.seedAdmin('team-admin');
+    vaultModel = new VaultModel({ serverSettings: server.settings });
     secrets.push(admin);
   }, 90000);
 
@@ -621,6 +815,7 @@ describe('fault matrix: UI operations × upstream faults', () => {
     } else {
       process.env.MLPLATFORM_API_URL = previousApiUrl;
     }
+    vaultModel?.dispose();
     await server?.stop();
     await emulator?.close();
     printMatrix(
