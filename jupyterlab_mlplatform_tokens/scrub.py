@@ -22,7 +22,9 @@ Which values: on every save, the union of
   token the hub started the server with.
 
 Failure policy: redaction fails closed. The vault is read in a worker thread
-and waited for at most :data:`READ_TIMEOUT` seconds (the hook runs on the
+and waited for at most :data:`READ_TIMEOUT` seconds (the check runs on a worker
+thread when the save goes through :mod:`.uploads`' wrapper around the contents
+manager's ``save``, as it does for the contents API; a pre-save hook runs on the
 server's event loop). If the read fails or takes longer, the save goes on with
 the values known from before and from the environment, the error's type (never
 its text, which could name a value) is logged with the path and the number of
@@ -48,6 +50,7 @@ import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +83,10 @@ FALLBACK_STATUS = "fallback"
 FAILED_STATUS = "failed"
 
 _LOG = logging.getLogger(__name__)
+
+#: ``id(model)`` while a contents manager saves a model that was checked before its
+#: save began (off the event loop, see :mod:`.uploads`): the pre-save hooks skip it.
+CHECKED: ContextVar[int | None] = ContextVar("mlp_checked_model", default=None)
 
 
 @dataclass(frozen=True)
@@ -370,7 +377,7 @@ class Scrubber:
         Notebooks and text files only; uploads (base64 content) and files sent in
         chunks are the business of :mod:`.uploads`.
         """
-        if not is_text_model(model):
+        if CHECKED.get() == id(model) or not is_text_model(model):
             return
         try:
             pattern, complete = self.lookup(path)

@@ -33,10 +33,13 @@ during the upload or the chunks were not all seen by this process. Only the
 beginning of a value can stay on disk, when an upload stops after the chunk
 that holds it.
 
-Files that are uploaded whole are checked in the pre-save hook; chunks are
-checked on a worker thread when the contents manager is asynchronous (the
-default). Each finished upload is recorded in the redaction log; a refusal as
-``refused``.
+Where the checks run: the wrapper around ``save`` checks every model (notebooks
+and text files through :class:`.scrub.Scrubber`, uploads and chunks here) before
+the save begins, on a worker thread when the contents manager is asynchronous
+(the server's default), so the event loop never waits for the vault or for a
+large file; the pre-save hooks then skip that model. The hooks still check what
+is saved without going through the wrapper. Each finished upload is recorded in
+the redaction log; a refusal as ``refused``.
 """
 
 from __future__ import annotations
@@ -45,7 +48,6 @@ import asyncio
 import base64
 import binascii
 import contextlib
-import contextvars
 import functools
 import inspect
 import logging
@@ -59,7 +61,14 @@ from typing import Any
 
 from tornado import web
 
-from .scrub import FALLBACK_STATUS, REDACTED_STATUS, Redactor, Scrubber
+from .scrub import (
+    CHECKED,
+    FALLBACK_STATUS,
+    REDACTED_STATUS,
+    Redactor,
+    Scrubber,
+    is_text_model,
+)
 
 #: Status of a refused upload in the redaction log.
 REFUSED_STATUS = "refused"
@@ -91,11 +100,6 @@ UNCHECKABLE = (
 )
 
 _LOG = logging.getLogger(__name__)
-
-#: Set while the contents manager saves a chunk that has been checked already.
-_CHECKED: contextvars.ContextVar[int | None] = contextvars.ContextVar(
-    "mlp_checked_chunk", default=None
-)
 
 
 class Refused(web.HTTPError):
@@ -164,9 +168,9 @@ class Uploads:
         """
         if model.get("type") != "file" or not isinstance(model.get("content"), str):
             return
-        chunked = model.get("chunk") is not None
-        if chunked and _CHECKED.get() == id(model):
+        if CHECKED.get() == id(model):
             return
+        chunked = model.get("chunk") is not None
         if not chunked and model.get("format") != "base64":
             return  # text: the scrubber's
         try:
@@ -225,21 +229,21 @@ class Uploads:
     # Chunks --------------------------------------------------------------------
 
     def _wrap(self, manager: Any, save: Callable[..., Any]) -> Callable[..., Any]:
+        """``save`` that checks the model first: on a worker thread for an asynchronous
+        manager (the server's default), so the event loop never waits for the vault or
+        for a large file; the pre-save hooks then skip the model."""
         if inspect.iscoroutinefunction(save):
 
             @functools.wraps(save)
             async def save_async(model: dict[str, Any], path: str = "") -> Any:
-                if not _is_chunk(model):
-                    return await save(model, path)
-                path = path.strip("/")
                 loop = asyncio.get_running_loop()
                 run = functools.partial(loop.run_in_executor, None, self._guarded)
-                checked = await run(self._check_chunk, model, path, manager)
-                marker = _CHECKED.set(id(model))
+                checked = await run(self._before, model, path.strip("/"), manager)
+                marker = CHECKED.set(id(model))
                 try:
                     result = await save(model, path)
                 finally:
-                    _CHECKED.reset(marker)
+                    CHECKED.reset(marker)
                 if checked is not None:
                     await run(self._finish, checked, manager)
                 return result
@@ -248,20 +252,29 @@ class Uploads:
 
         @functools.wraps(save)
         def save_sync(model: dict[str, Any], path: str = "") -> Any:
-            if not _is_chunk(model):
-                return save(model, path)
-            path = path.strip("/")
-            checked = self._guarded(self._check_chunk, model, path, manager)
-            marker = _CHECKED.set(id(model))
+            checked = self._guarded(self._before, model, path.strip("/"), manager)
+            marker = CHECKED.set(id(model))
             try:
                 result = save(model, path)
             finally:
-                _CHECKED.reset(marker)
+                CHECKED.reset(marker)
             if checked is not None:
                 self._guarded(self._finish, checked, manager)
             return result
 
         return save_sync
+
+    def _before(self, model: Any, path: str, manager: Any) -> _Chunk | None:
+        """Check a model about to be saved; for a chunk, what :meth:`_finish` needs."""
+        if not isinstance(model, dict):
+            return None
+        if _is_chunk(model):
+            return self._check_chunk(model, path, manager)
+        if is_text_model(model):
+            self.scrubber.hook(model=model, path=path)
+        elif model.get("type") == "file" and model.get("format") == "base64":
+            self._check_whole(model, path)
+        return None
 
     def _guarded(self, step: Callable[..., Any], model_or_chunk: Any, *args: Any) -> Any:
         """Run a chunk step; an unexpected error refuses the chunk (the value could stay)."""
@@ -270,7 +283,7 @@ class Uploads:
         except web.HTTPError:
             raise
         except Exception as error:
-            path = args[0] if isinstance(model_or_chunk, dict) else model_or_chunk.path
+            path = model_or_chunk.path if isinstance(model_or_chunk, _Chunk) else args[0]
             self._log.error(
                 "Could not check the upload %s for saved token values (%s).",
                 path,
@@ -408,7 +421,7 @@ def rewrite_file(os_path: str, redactor: Redactor) -> int:
             if redactor.ascii.search(piece):
                 found = True
                 break
-            carry = piece[len(piece) - redactor.window :] if redactor.window else b""
+            carry = piece[max(0, len(piece) - redactor.window) :] if redactor.window else b""
     if not found:
         return 0
     if is_binary(head):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
@@ -428,3 +429,26 @@ def test_the_marker_never_spells_a_value(values: list[str], text: str) -> None:
     for value in values:
         assert value not in redacted
     assert "MLP token" in redacted
+
+
+async def test_a_slow_vault_does_not_hold_up_the_server(
+    jp_fetch: Any, jp_root_dir: Path, jp_serverapp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+
+    def slow() -> list[str]:
+        release.wait(10)
+        return []
+
+    monkeypatch.setattr(vault_of(jp_serverapp), "read", slow)
+    model = {"type": "file", "format": "text", "content": "plain"}
+    started = time.monotonic()
+    saving = asyncio.ensure_future(save(jp_fetch, "slow.txt", model))
+    await asyncio.sleep(0.2)  # the save is waiting for the vault now
+    response = await jp_fetch("api", "status")
+    answered_in = time.monotonic() - started
+    release.set()
+    assert await saving in (200, 201)
+    assert response.code == 200
+    assert answered_in < 1
+    assert (jp_root_dir / "slow.txt").read_text() == "plain"
