@@ -11,6 +11,7 @@ with ``[ML`` or starts with ``ted]``), :data:`SAFE_REDACTED`, which no value can
 overlap, is used instead.
 
 Which values: on every save, the union of
+
 - the values in the vault, read now (all saved tokens, not only the active one);
 - every value this server process has seen before, in the vault or in its
   environment (kept in memory only, never written anywhere), so a token removed
@@ -75,7 +76,7 @@ LOG_SIZE = 50
 READ_TIMEOUT = 2.0
 
 #: Most values remembered from earlier reads (the oldest are forgotten first).
-MAX_REMEMBERED = 1000
+MAX_REMEMBERED = 200
 
 #: Statuses of :class:`Redaction` entries.
 REDACTED_STATUS = "redacted"
@@ -334,11 +335,11 @@ class KnownValues:
 
     def _run(self, pending: Future[list[str]]) -> None:
         try:
-            values = list(self._read())
+            values = [value for value in self._read() if isinstance(value, str)]
+            self._learn(values)  # also when the save stopped waiting
         except BaseException as error:
             pending.set_exception(error)
             return
-        self._learn(values)  # also when the save stopped waiting
         pending.set_result(values)
 
     def _learn(self, values: Iterable[str]) -> None:

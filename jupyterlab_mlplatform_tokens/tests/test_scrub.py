@@ -17,7 +17,9 @@ import pytest
 
 from jupyterlab_mlplatform_tokens.handlers import SETTINGS_KEY
 from jupyterlab_mlplatform_tokens.scrub import (
+    MAX_REMEMBERED,
     REDACTED,
+    KnownValues,
     RedactionLog,
     Scrubber,
     compile_values,
@@ -452,3 +454,25 @@ async def test_a_slow_vault_does_not_hold_up_the_server(
     assert response.code == 200
     assert answered_in < 1
     assert (jp_root_dir / "slow.txt").read_text() == "plain"
+
+
+def test_the_oldest_values_are_forgotten_first() -> None:
+    batches = [[f"mlp_rt_{index:08d}" for index in range(start, start + 150)] for start in (0, 150)]
+    reads = iter(batches)
+    known = KnownValues(lambda: next(reads), timeout=5)
+    known.current()
+    values, failure = known.current()
+    assert failure is None
+    assert len(values) == MAX_REMEMBERED
+    assert set(batches[1]) <= values
+    assert "mlp_rt_00000000" not in values
+
+
+def test_a_read_with_something_odd_in_it_neither_stalls_nor_hides_the_rest() -> None:
+    scrubber = Scrubber(lambda: [None, ACTIVE], RedactionLog(), read_timeout=1)  # type: ignore[list-item]
+    for _ in range(2):
+        model = {"type": "file", "format": "text", "content": ACTIVE}
+        started = time.monotonic()
+        scrubber.hook(model=model, path="a.txt")
+        assert time.monotonic() - started < 0.5
+        assert model["content"] == REDACTED
