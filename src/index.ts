@@ -55,6 +55,11 @@ import { TokensPanel } from './widgets/TokensPanel';
 const DOMAIN = 'jupyterlab_mlplatform_tokens';
 
 /**
+ * How often the server status is read again while the page is visible.
+ */
+const STATUS_REFRESH_MS = 5 * 60_000;
+
+/**
  * The id of the plugin whose schema holds the settings.
  */
 const SETTINGS_ID = 'jupyterlab-mlplatform-tokens:plugin';
@@ -109,9 +114,14 @@ const statusPlugin: JupyterFrontEndPlugin<StatusModel> = {
   description: 'Provides the status of the ML Platform tokens server part.',
   autoStart: true,
   provides: IServerStatusModel,
-  activate: (app: JupyterFrontEnd): StatusModel => {
+  requires: [IVaultModel],
+  activate: (app: JupyterFrontEnd, vault: VaultModel): StatusModel => {
+    // Re-read when the vault fails or empties at once, and now and then:
+    // a vault the server sets aside while the page is open is then shown.
     const status = new StatusModel({
-      serverSettings: app.serviceManager.serverSettings
+      serverSettings: app.serviceManager.serverSettings,
+      vault,
+      refreshEveryMs: STATUS_REFRESH_MS
     });
     void status.refresh();
     return status;

@@ -1,4 +1,5 @@
 import { ServerConnection } from '@jupyterlab/services';
+import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { IServerStatus } from '../tokens';
@@ -13,11 +14,42 @@ export type StatusState =
   | { readonly kind: 'error'; readonly message: string };
 
 /**
+ * The part of the vault model the status follows: the server says in its
+ * status when it set the vault file aside or cannot read it, which shows
+ * in the vault as a failed request or as tokens gone at once.
+ */
+export interface IVaultEvents {
+  readonly changed: ISignal<unknown, { readonly tokens: readonly unknown[] }>;
+  readonly failed: ISignal<unknown, unknown>;
+}
+
+/**
  * A model of the server extension's status endpoint.
+ *
+ * Besides `refresh()`, it reads the status again when the vault it follows
+ * fails a request or reads empty after holding tokens, and every
+ * `refreshEveryMs` while the page is visible — so that a vault the server
+ * set aside while the page is open is shown, not found out later.
  */
 export class StatusModel {
   constructor(options: StatusModel.IOptions) {
     this._serverSettings = options.serverSettings;
+    this._vault = options.vault ?? null;
+    if (this._vault) {
+      this._vault.changed.connect(this._onVaultChanged, this);
+      this._vault.failed.connect(this._onVaultFailed, this);
+    }
+    const every = options.refreshEveryMs ?? 0;
+    if (every > 0) {
+      this._poll = new Poll({
+        auto: false,
+        factory: () => this._read(false),
+        frequency: { interval: every, backoff: true, max: every * 4 },
+        name: 'jupyterlab-mlplatform-tokens:status',
+        standby: 'when-hidden'
+      });
+      void this._poll.schedule({ interval: every, phase: 'started' });
+    }
   }
 
   /**
@@ -42,13 +74,7 @@ export class StatusModel {
    * Ask the server again. Concurrent calls share one request.
    */
   refresh(): Promise<void> {
-    if (!this._pending) {
-      this._setState({ kind: 'loading' });
-      this._pending = this._fetch().finally(() => {
-        this._pending = null;
-      });
-    }
-    return this._pending;
+    return this._read(true);
   }
 
   dispose(): void {
@@ -56,7 +82,32 @@ export class StatusModel {
       return;
     }
     this._isDisposed = true;
+    this._poll?.dispose();
+    if (this._vault) {
+      this._vault.changed.disconnect(this._onVaultChanged, this);
+      this._vault.failed.disconnect(this._onVaultFailed, this);
+    }
     Signal.clearData(this);
+  }
+
+  /**
+   * Read the status; `loading` says whether to show 'loading' meanwhile
+   * (the background re-reads keep the last status shown instead).
+   */
+  private _read(loading: boolean): Promise<void> {
+    if (!this._pending) {
+      if (loading) {
+        this._setState({ kind: 'loading' });
+      }
+      this._pending = this._fetch().finally(() => {
+        this._pending = null;
+        if (this._again && !this._isDisposed) {
+          this._again = false;
+          void this._read(false);
+        }
+      });
+    }
+    return this._pending;
   }
 
   private async _fetch(): Promise<void> {
@@ -74,6 +125,33 @@ export class StatusModel {
     }
   }
 
+  private _onVaultChanged(
+    _: unknown,
+    state: { readonly tokens: readonly unknown[] }
+  ): void {
+    const emptied = this._vaultTokens > 0 && state.tokens.length === 0;
+    this._vaultTokens = state.tokens.length;
+    if (emptied) {
+      this._readAfresh();
+    }
+  }
+
+  private _onVaultFailed(): void {
+    this._readAfresh();
+  }
+
+  /**
+   * Read the status after what just happened: a read already on its way
+   * may have been answered before it, so another one follows it.
+   */
+  private _readAfresh(): void {
+    if (this._pending) {
+      this._again = true;
+      return;
+    }
+    void this._read(false);
+  }
+
   private _setState(state: StatusState): void {
     if (this._isDisposed) {
       return;
@@ -83,9 +161,13 @@ export class StatusModel {
   }
 
   private _serverSettings: ServerConnection.ISettings;
+  private _vault: IVaultEvents | null;
+  private _vaultTokens = 0;
+  private _poll: Poll | null = null;
   private _state: StatusState = { kind: 'loading' };
   private _stateChanged = new Signal<this, StatusState>(this);
   private _pending: Promise<void> | null = null;
+  private _again = false;
   private _isDisposed = false;
 }
 
@@ -95,5 +177,15 @@ export namespace StatusModel {
      * The application's server settings.
      */
     serverSettings: ServerConnection.ISettings;
+    /**
+     * The vault model to follow (re-read the status when it fails or
+     * empties at once).
+     */
+    vault?: IVaultEvents;
+    /**
+     * Read the status again this often, in ms, while the page is visible
+     * (default 0: only on demand and on vault events).
+     */
+    refreshEveryMs?: number;
   }
 }

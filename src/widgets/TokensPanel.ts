@@ -11,6 +11,7 @@ import { Panel, Widget } from '@lumino/widgets';
 import { keyIcon } from '../icons';
 import { StatusModel } from '../server/status';
 import { StatusView } from './StatusView';
+import { VaultProblemView } from './VaultProblemView';
 
 /**
  * The left-sidebar panel "ML Platform Tokens": a scrolling column of
@@ -45,6 +46,11 @@ export class TokensPanel extends SidePanel {
         tooltip: trans.__('Refresh')
       })
     );
+
+    // Above every section: what is wrong with the vault file, if anything.
+    const problems = new VaultProblemView({ model, trans });
+    this._ranks.set(problems, -Infinity);
+    this.addWidget(problems);
 
     const status = new StatusView({ model, trans });
     status.title.label = trans.__('Server');
