@@ -48,6 +48,7 @@ import logging
 import os
 import re
 import threading
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
@@ -305,6 +306,7 @@ class KnownValues:
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
         self._pending: Future[list[str]] | None = None
+        self._deadline = 0.0  # when the pending read stops being waited for
 
     def current(self) -> tuple[frozenset[str], str | None]:
         """Every value to redact now, and the type name of the read's error (None if it worked)."""
@@ -322,16 +324,19 @@ class KnownValues:
             return frozenset(self._seen), failure
 
     def _read_vault(self) -> list[str]:
-        """Read in a worker thread; wait at most ``timeout`` (one read at a time)."""
+        """Read in a worker thread, one read at a time; wait at most ``timeout`` from the
+        read's start, so a stuck vault delays one save, and later ones go on at once."""
         with self._lock:
             pending = self._pending
             if pending is None or pending.done():
                 pending = Future()
                 self._pending = pending
+                self._deadline = time.monotonic() + self._timeout
                 threading.Thread(
                     target=self._run, args=(pending,), name="mlp-vault-read", daemon=True
                 ).start()
-        return pending.result(timeout=self._timeout)
+            deadline = self._deadline
+        return pending.result(timeout=max(0.0, deadline - time.monotonic()))
 
     def _run(self, pending: Future[list[str]]) -> None:
         try:

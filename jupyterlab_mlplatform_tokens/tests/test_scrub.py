@@ -476,3 +476,21 @@ def test_a_read_with_something_odd_in_it_neither_stalls_nor_hides_the_rest() -> 
         scrubber.hook(model=model, path="a.txt")
         assert time.monotonic() - started < 0.5
         assert model["content"] == REDACTED
+
+
+def test_a_stuck_vault_delays_only_the_first_save() -> None:
+    release = threading.Event()
+
+    def stuck() -> list[str]:
+        release.wait(10)
+        return []
+
+    scrubber = Scrubber(stuck, RedactionLog(), read_timeout=0.5)
+    took = []
+    for _ in range(3):
+        started = time.monotonic()
+        scrubber.hook(model={"type": "file", "format": "text", "content": "x"}, path="a.txt")
+        took.append(time.monotonic() - started)
+    release.set()
+    assert took[0] >= 0.4
+    assert max(took[1:]) < 0.2
