@@ -7,8 +7,6 @@ import { VaultModel } from './model';
 import { withMetadataFallback } from './save';
 import { ISavedToken } from './types';
 
-export { metadataOf } from './metadata';
-
 /**
  * How the active token stands with the platform.
  */
