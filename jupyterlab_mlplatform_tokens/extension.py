@@ -49,11 +49,19 @@ def build_context(server_app: Any, config: MLPlatformTokens) -> Context:
             lambda: _saved_values(vault), redactions, log=log, env_names=config.env_names
         )
         scrubber.known.current()  # remember the values the server starts with
-        server_app.contents_manager.register_pre_save_hook(scrubber.hook)
-        Uploads(scrubber, log=log).install(server_app.contents_manager)
+        install_redaction(server_app.contents_manager, scrubber, log)
 
     upstream = Upstream(config.resolved_api_url, config.upstream_timeout, log=log)
     return Context(config=config, service=service, redactions=redactions, upstream=upstream)
+
+
+def install_redaction(
+    contents_manager: Any, scrubber: Scrubber, log: logging.Logger | None = None
+) -> None:
+    """Redact what ``contents_manager`` saves: notebooks and text files, and uploads,
+    whole or in chunks."""
+    contents_manager.register_pre_save_hook(scrubber.hook)
+    Uploads(scrubber, log=log).install(contents_manager)
 
 
 def _saved_values(vault: Vault) -> tuple[str, ...]:
