@@ -36,20 +36,27 @@ def build_context(server_app: Any, config: MLPlatformTokens) -> Context:
     environment = KernelEnvironment(
         config.env_names, getattr(server_app, "kernel_manager", None), log=log
     )
-    service = TokenService(vault, environment, log=log)
+    redactions = RedactionLog()
+    scrubber: Scrubber | None = None
+    if config.redact_on_save:
+        scrubber = Scrubber(
+            lambda: _saved_values(vault), redactions, log=log, env_names=config.env_names
+        )
+        install_redaction(server_app.contents_manager, scrubber, log)
+    known = scrubber.known if scrubber is not None else None
+    service = TokenService(
+        vault,
+        environment,
+        log=log,
+        # Every state written is learnt at once, so a value saved and then a vault that
+        # cannot be read before the next save is still redacted.
+        on_state=(lambda state: known.learn(state.values())) if known is not None else None,
+    )
     try:
         service.start()
     except VaultError as error:
         log.error("The token vault could not be read at start: %s", error)
     _listen_to_kernel_starts(server_app, environment)
-
-    redactions = RedactionLog()
-    if config.redact_on_save:
-        scrubber = Scrubber(
-            lambda: _saved_values(vault), redactions, log=log, env_names=config.env_names
-        )
-        scrubber.known.current()  # remember the values the server starts with
-        install_redaction(server_app.contents_manager, scrubber, log)
 
     upstream = Upstream(config.resolved_api_url, config.upstream_timeout, log=log)
     return Context(config=config, service=service, redactions=redactions, upstream=upstream)

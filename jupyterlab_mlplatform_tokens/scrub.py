@@ -347,6 +347,10 @@ class KnownValues:
             return
         pending.set_result(values)
 
+    def learn(self, values: Iterable[str]) -> None:
+        """Remember ``values`` (the vault service calls this with every state it writes)."""
+        self._learn(values)
+
     def _learn(self, values: Iterable[str]) -> None:
         with self._lock:
             for value in values:

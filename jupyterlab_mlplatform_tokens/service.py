@@ -40,11 +40,19 @@ class TokenService:
     """Vault operations plus environment sync."""
 
     def __init__(
-        self, vault: Vault, environment: KernelEnvironment, log: logging.Logger | None = None
+        self,
+        vault: Vault,
+        environment: KernelEnvironment,
+        log: logging.Logger | None = None,
+        *,
+        on_state: Callable[[VaultState], None] | None = None,
     ) -> None:
+        """``on_state`` is told every state the vault holds after a change (and at start),
+        on the event loop: the redactor learns the values from it."""
         self.vault = vault
         self.environment = environment
         self._log = log or _LOG
+        self._on_state = on_state
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlp-vault")
 
     def start(self) -> None:
@@ -130,6 +138,8 @@ class TokenService:
         return await asyncio.get_running_loop().run_in_executor(self._worker, work)
 
     def _sync(self, state: VaultState) -> None:
+        if self._on_state is not None:
+            self._on_state(state)
         updated = self.environment.apply(state.active_value())
         self._log.debug(
             "Token environment: %s; %d running kernel(s) updated.",

@@ -494,3 +494,18 @@ def test_a_stuck_vault_delays_only_the_first_save() -> None:
     release.set()
     assert took[0] >= 0.4
     assert max(took[1:]) < 0.2
+
+
+async def test_a_token_added_just_before_the_vault_fails_is_redacted(
+    jp_fetch: Any, jp_root_dir: Path, vault_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The redactor learns every state the vault service writes, not only what saves read:
+    a token added (not active, so in no environment) and then a vault that cannot be read
+    before any save happened."""
+    monkeypatch.delenv("MLP_REFRESH_TOKEN", raising=False)
+    await add_token(jp_fetch, OTHER, ADMIN_META)
+    block_the_lock(vault_file)
+    await save(jp_fetch, "late.txt", {"type": "file", "format": "text", "content": f"x {OTHER} y"})
+    on_disk = (jp_root_dir / "late.txt").read_text()
+    assert OTHER not in on_disk
+    assert REDACTED in on_disk
