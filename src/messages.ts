@@ -101,6 +101,11 @@ export function describeError(
   if (error instanceof ValidationError) {
     return describeValidation(error, trans);
   }
+  const redemption =
+    context.token === 'registration' ? describeRedemption(error, trans) : null;
+  if (redemption !== null) {
+    return redemption;
+  }
   if (error instanceof RateLimitError) {
     return error.retryAfterSeconds !== undefined
       ? trans.__(
@@ -126,12 +131,6 @@ export function describeError(
     return trans.__('The request was cancelled.');
   }
   if (error instanceof ProtocolError) {
-    if (context.token === 'registration') {
-      // The platform may have minted the token behind an answer we cannot read.
-      return trans.__(
-        'The answer to the redemption could not be read, so no access token was saved — ask your administrator whether it was created and, if so, to delete it and send you a new registration token.'
-      );
-    }
     return trans.__(
       'The ML Platform API sent an answer this extension does not understand — check the configured API URL.'
     );
@@ -140,6 +139,40 @@ export function describeError(
     'The ML Platform API refused the request (HTTP %1).',
     String(error.status ?? '?')
   );
+}
+
+/**
+ * The sentence for a redemption that may have minted the access token
+ * although no usable answer came back, or null. Trying again then only
+ * tells whether the registration token was used meanwhile.
+ */
+function describeRedemption(
+  error: MLPlatformError,
+  trans: TranslationBundle
+): string | null {
+  const code = error.code;
+  if (
+    error instanceof ProtocolError ||
+    (error instanceof ServerError &&
+      (code === 'UpstreamProtocolError' || code === 'UpstreamResponseTooLarge'))
+  ) {
+    return trans.__(
+      'The answer to the redemption could not be read, so no access token was saved — ask your administrator whether it was created and, if so, to delete it and send you a new registration token.'
+    );
+  }
+  if (
+    error instanceof TimeoutError ||
+    error instanceof NetworkError ||
+    (error instanceof ServerError &&
+      (error.status ?? 0) >= 500 &&
+      code !== 'UpstreamNotConfigured' &&
+      code !== 'UpstreamMisconfigured')
+  ) {
+    return trans.__(
+      'The redemption did not complete, so no access token was saved — try again, and if it then says the registration token was already used, ask your administrator to delete the access token it created and send you a new registration token.'
+    );
+  }
+  return null;
 }
 
 function describeValidation(
