@@ -2,7 +2,7 @@
  * Input rules of the ML Platform API, as stated by the contract
  * (`api/openapi.yaml`: schemas `TokenName`, `Ttl`, `CreateRegisterTokenRequest`).
  *
- * This is the one place the client keeps them; `test/api/limits.test.ts`
+ * This is the one place the client keeps them; `test/api/validate.test.ts`
  * checks them against the contract file.
  */
 

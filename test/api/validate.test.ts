@@ -4,6 +4,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import * as fc from 'fast-check';
+import { load } from 'js-yaml';
 
 import {
   ACCESS_TTL_MAX_SECONDS,
@@ -18,10 +19,6 @@ import {
   validateTtl,
   ValidationError
 } from '../../src/api';
-
-// js-yaml ships no types; only `load` is used.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { load } = require('js-yaml') as { load: (text: string) => unknown };
 
 function failure(check: () => unknown): ValidationError {
   try {

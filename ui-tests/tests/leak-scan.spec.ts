@@ -73,8 +73,8 @@ async function pasteToken(
   button: string
 ): Promise<void> {
   const dialog = page.locator(DIALOG);
-  await expect(dialog.locator('input[type="password"]')).toBeFocused();
-  await dialog.locator('input[type="password"]').fill(value);
+  await expect(dialog.locator('input[name="mlp-paste"]')).toBeFocused();
+  await dialog.locator('input[name="mlp-paste"]').fill(value);
   await dialog.getByRole('button', { name: button }).click();
 }
 
@@ -86,8 +86,8 @@ async function addThroughPanel(
 ): Promise<void> {
   await page.locator(`${PANEL} .jp-mlpTokens-saved .jp-mlpTokens-add`).click();
   const dialog = page.locator(DIALOG);
-  await expect(dialog.locator('input[type="password"]')).toBeFocused();
-  await dialog.locator('input[type="password"]').fill(value);
+  await expect(dialog.locator('input[name="mlp-paste"]')).toBeFocused();
+  await dialog.locator('input[name="mlp-paste"]').fill(value);
   await dialog.locator('.jp-mlpTokens-label').fill(label);
   await dialog.getByRole('button', { name: 'Check' }).click();
   const confirm = page.locator(DIALOG);

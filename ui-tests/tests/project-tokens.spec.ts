@@ -312,8 +312,8 @@ test.describe('Project and registration tokens', () => {
       );
     });
     const redeem = other.locator('.jp-Dialog');
-    await expect(redeem.locator('input[type="password"]')).toBeFocused();
-    await redeem.locator('input[type="password"]').fill(value);
+    await expect(redeem.locator('input[name="mlp-paste"]')).toBeFocused();
+    await redeem.locator('input[name="mlp-paste"]').fill(value);
     await redeem.getByRole('button', { name: 'Redeem' }).click();
     await expect(other.locator('.jp-mlpTokens-statusItem')).toContainText(
       'dora'

@@ -29,8 +29,8 @@ async function pasteToken(
   button: string
 ): Promise<void> {
   const dialog = page.locator(DIALOG);
-  await expect(dialog.locator('input[type="password"]')).toBeFocused();
-  await dialog.locator('input[type="password"]').fill(value);
+  await expect(dialog.locator('input[name="mlp-paste"]')).toBeFocused();
+  await dialog.locator('input[name="mlp-paste"]').fill(value);
   await dialog.getByRole('button', { name: button }).click();
 }
 
@@ -130,7 +130,7 @@ test.describe('saved access tokens', () => {
     await page.keyboard.type('Add Access Token');
     await page.keyboard.press('Enter');
     await expect(
-      page.locator(`${DIALOG} input[type="password"]`)
+      page.locator(`${DIALOG} input[name="mlp-paste"]`)
     ).toBeFocused();
     await page.keyboard.type(minted.refresh_token);
     await page.keyboard.press('Tab');
@@ -350,7 +350,7 @@ test.describe('looks', () => {
         void window.jupyterapp.commands.execute('mlplatform-tokens:add-token');
       });
       await expect(
-        page.locator(`${DIALOG} input[type="password"]`)
+        page.locator(`${DIALOG} input[name="mlp-paste"]`)
       ).toBeFocused();
       expect
         .soft(await page.locator('.jp-Dialog-content').screenshot())
@@ -378,7 +378,7 @@ test.describe('looks', () => {
         );
       });
       await expect(
-        page.locator(`${DIALOG} input[type="password"]`)
+        page.locator(`${DIALOG} input[name="mlp-paste"]`)
       ).toBeFocused();
       expect
         .soft(await page.locator('.jp-Dialog-content').screenshot())

@@ -136,7 +136,7 @@ test('two tabs: random actions end with both tabs showing the vault', async ({
           .click();
         const dialog = tab.locator(DIALOG);
         await dialog
-          .locator('input[type="password"]')
+          .locator('input[name="mlp-paste"]')
           .fill(minted.refresh_token);
         await dialog.locator('.jp-mlpTokens-label').fill(label);
         await dialog.getByRole('button', { name: 'Check' }).click();
