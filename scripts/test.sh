@@ -56,7 +56,11 @@ counts=$(grep -E '^Tests:' "$ROOT/.run/jest.log" | tail -1)
 record jest "$(sed -n 's/.* \([0-9]\+\) passed.*/\1/p' <<<"$counts")" "$(sed -n 's/.* \([0-9]\+\) failed.*/\1/p' <<<"$counts" | grep . || echo 0)"
 
 step "pytest"
-python -m pytest -q -p no:cacheprovider 2>&1 | tee "$ROOT/.run/pytest.log"
+# The property tests (Hypothesis) draw from one seed per run, printed so that a
+# failure can be repeated: HYPOTHESIS_SEED=<n> make test.
+HYPOTHESIS_SEED="${HYPOTHESIS_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"
+echo "Hypothesis seed: $HYPOTHESIS_SEED (repeat with HYPOTHESIS_SEED=$HYPOTHESIS_SEED)"
+python -m pytest -q -p no:cacheprovider --hypothesis-seed="$HYPOTHESIS_SEED" 2>&1 | tee "$ROOT/.run/pytest.log"
 counts=$(tail -1 "$ROOT/.run/pytest.log")
 record pytest "$(sed -n 's/.*\b\([0-9]\+\) passed.*/\1/p' <<<"$counts")" "$(sed -n 's/.*\b\([0-9]\+\) failed.*/\1/p' <<<"$counts" | grep . || echo 0)"
 
