@@ -124,15 +124,21 @@ async function once(
 }
 
 function statusOf(reply: KernelMessage.IExecuteReplyMsg): InjectOutcome {
-  switch (reply.content.status) {
-    case 'ok':
-      return 'ok';
-    case 'aborted':
-      return 'aborted';
-    default:
-      return 'error';
+  // Kernels (ipykernel) answer a request they drop with 'aborted'; the
+  // typings of @jupyterlab/services before 7.6 spell it 'abort', and some
+  // kernels follow them. Read the status as text so both are understood
+  // and the check holds whichever typings the host provides.
+  const status: string = reply.content.status;
+  if (status === 'ok') {
+    return 'ok';
   }
+  return ABORTED.has(status) ? 'aborted' : 'error';
 }
+
+/**
+ * The spellings of an aborted reply's status.
+ */
+const ABORTED: ReadonlySet<string> = new Set(['aborted', 'abort']);
 
 function delay(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms));
