@@ -16,7 +16,7 @@ import { describeError } from './messages';
 import { PlatformConnection } from './platform/connection';
 import { StatusModel } from './server/status';
 import { TokenSettings } from './settings';
-import { describeExpiry, describeRole } from './time';
+import { describeExpiry, describeRole, formatDateTime } from './time';
 import { metadataOf } from './vault/metadata';
 import { VaultModel } from './vault/model';
 import { redeemAndSave } from './vault/redeem';
@@ -395,7 +395,7 @@ export async function showWhoAmI(context: IActionContext): Promise<void> {
         [trans.__('Name'), info.name],
         [trans.__('Role'), describeRole(info.type, trans)],
         [trans.__('Issued by'), info.issuer_name],
-        [trans.__('Created'), new Date(info.created_at).toLocaleString()],
+        [trans.__('Created'), formatDateTime(info.created_at)],
         [trans.__('Expiry'), describeExpiry(info.exp ?? null, trans)],
         [trans.__('Fingerprint'), vault.active?.fingerprint ?? '']
       ]),

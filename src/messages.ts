@@ -70,7 +70,8 @@ export function describeError(
   }
   if (error instanceof PermissionDeniedError) {
     return context.action
-      ? trans.__(
+      ? // TRANSLATORS: %1 is an action such as "creating registration tokens".
+        trans.__(
           'Your token is a User token; %1 needs an Administrator token.',
           context.action
         )

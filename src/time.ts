@@ -5,6 +5,55 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /**
+ * The language the page is shown in, as JupyterLab tells it (`<html lang>`,
+ * e.g. `ru-RU`), for dates and numbers; undefined (the browser's) when unset.
+ */
+export function displayLocale(): string | undefined {
+  const lang =
+    typeof document === 'undefined' ? '' : document.documentElement.lang;
+  if (!lang) {
+    return undefined;
+  }
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([lang]).length > 0
+      ? lang
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A formatter of dates and times in the page's language
+ * (`5 мар. 2025 г., 10:00`); it gives back text that is not a date as it is.
+ * Make one per list: building it is the slow part.
+ */
+export function dateTimeFormatter(): (iso: string) => string {
+  const format = new Intl.DateTimeFormat(displayLocale(), {
+    dateStyle: 'medium',
+    timeStyle: 'short'
+  });
+  return iso => {
+    const time = Date.parse(iso);
+    return Number.isFinite(time) ? format.format(time) : iso;
+  };
+}
+
+/**
+ * One date and time in the page's language.
+ */
+export function formatDateTime(iso: string): string {
+  return dateTimeFormatter()(iso);
+}
+
+/**
+ * A whole number in the page's language: `5 000`, `5,000`.
+ */
+export function formatCount(count: number): string {
+  return count.toLocaleString(displayLocale());
+}
+
+/**
  * "in 3 days", "in 5 h", "in 12 min", "expired" or "never expires".
  */
 export function describeExpiry(

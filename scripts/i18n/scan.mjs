@@ -241,19 +241,44 @@ function scanFile(file, messages, problems) {
       problems.push({ file: rel, line: lineOf(node) + 1, kind, detail });
     }
   };
+  // "TRANSLATORS:" comments before the call, or before the statement,
+  // property or declaration that starts on the call's line.
   const translatorComments = node => {
-    const comments = [];
-    for (let i = lineOf(node) - 1; i >= 0; i--) {
-      const match = /^\s*\/\/\s?(.*)$/.exec(lines[i]);
-      if (!match) {
+    const line = lineOf(node);
+    const texts = [];
+    for (let at = node; at && !ts.isSourceFile(at); at = at.parent) {
+      if (at !== node && lineOf(at) !== line) {
         break;
       }
-      comments.unshift(match[1]);
+      const ranges = [
+        // `? // comment` before the call on the previous line
+        ...(at === node
+          ? (ts.getTrailingCommentRanges(text, at.getFullStart()) ?? [])
+          : []),
+        ...(ts.getLeadingCommentRanges(text, at.getFullStart()) ?? [])
+      ];
+      for (const range of ranges) {
+        const comment = text.slice(range.pos, range.end);
+        const body =
+          range.kind === ts.SyntaxKind.SingleLineCommentTrivia
+            ? comment.replace(/^\/\/\s?/, '')
+            : comment.replace(/^\/\*+|\*+\/$/g, '').replace(/^\s*\*\s?/gm, '');
+        texts.push(body.trim());
+      }
     }
-    const start = comments.findIndex(c => /^TRANSLATORS:/.test(c));
-    return start === -1
-      ? []
-      : comments.slice(start).map(c => c.replace(/^TRANSLATORS:\s*/, ''));
+    const joined = [...new Set(texts)].join('\n');
+    const start = joined.indexOf('TRANSLATORS:');
+    if (start === -1) {
+      return [];
+    }
+    return [
+      joined
+        .slice(start + 'TRANSLATORS:'.length)
+        .split('\n')
+        .map(part => part.trim())
+        .join(' ')
+        .trim()
+    ];
   };
   const reportRaw = (node, kind, name) => {
     for (const raw of rawStrings(node)) {

@@ -58,6 +58,8 @@ export async function createRegistrationToken(
   deps: IProjectActionDeps
 ): Promise<boolean> {
   const { project, trans } = deps;
+  // TRANSLATORS: completes "Your token is a User token; %1 needs an
+  // Administrator token."
   const action = trans.__('creating registration tokens');
   if (!ensureAdmin(project.tokens, trans, action)) {
     return false;
@@ -140,6 +142,8 @@ export async function deleteProjectToken(
 ): Promise<boolean> {
   const { project, trans } = deps;
   const model = project.tokens;
+  // TRANSLATORS: completes "Your token is a User token; %1 needs an
+  // Administrator token."
   const action = trans.__('deleting access tokens');
   if (!ensureAdmin(model, trans, action)) {
     return false;

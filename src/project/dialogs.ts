@@ -28,9 +28,12 @@ class TokenPickerBody extends Widget implements Dialog.IBodyWidget<string> {
     for (const token of tokens) {
       const option = doc.createElement('option');
       option.value = token.name;
-      option.textContent = `${token.name} (${
+      // TRANSLATORS: a token's name and its role.
+      option.textContent = trans.__(
+        '%1 (%2)',
+        token.name,
         token.type === 'ADMIN' ? trans.__('Administrator') : trans.__('User')
-      })`;
+      );
       this._select.appendChild(option);
     }
     this.node.append(label, this._select);

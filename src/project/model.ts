@@ -212,6 +212,8 @@ export class ProjectTokensModel implements IDisposable {
         this._setState({
           kind: 'error',
           message: describeError(error, this._trans, {
+            // TRANSLATORS: completes "Your token is a User token; %1 needs
+            // an Administrator token."
             action: this._trans.__("listing the project's access tokens")
           })
         });

@@ -14,25 +14,12 @@ import * as React from 'react';
 
 import type { TokenInfo } from '../api';
 import { ProjectTokensModel } from '../project/model';
+import { dateTimeFormatter, formatCount } from '../time';
 
 /**
  * How many matching rows are rendered at first, and added by "Show more".
  */
 export const PAGE_SIZE = 50;
-
-/**
- * Formats a timestamp as a short local date and time.
- */
-function dateFormatter(): (iso: string) => string {
-  const format = new Intl.DateTimeFormat(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'short'
-  });
-  return iso => {
-    const time = Date.parse(iso);
-    return Number.isFinite(time) ? format.format(time) : iso;
-  };
-}
 
 /**
  * The sentence shown instead of the list when it is not for this token.
@@ -133,7 +120,7 @@ export interface IProjectTokensProps {
 export function ProjectTokens(props: IProjectTokensProps): JSX.Element {
   const { model, trans, onDelete } = props;
   const [limit, setLimit] = React.useState(PAGE_SIZE);
-  const formatDate = React.useMemo(dateFormatter, []);
+  const formatDate = React.useMemo(dateTimeFormatter, []);
   const state = model.state;
   const reason = hiddenReason(model, trans);
   if (reason !== null) {
@@ -208,21 +195,22 @@ export function ProjectTokens(props: IProjectTokensProps): JSX.Element {
   } else if (shown.length < matches.length) {
     summary = trans.__(
       'Showing %1 of %2 matching tokens.',
-      shown.length.toLocaleString(),
-      matches.length.toLocaleString()
+      formatCount(shown.length),
+      formatCount(matches.length)
     );
   } else if (matches.length < all.length) {
     summary = trans.__(
       '%1 of %2 tokens match.',
-      matches.length.toLocaleString(),
-      all.length.toLocaleString()
+      formatCount(matches.length),
+      formatCount(all.length)
     );
   } else {
+    // TRANSLATORS: %1 is the count, %2 the same count written for people (5,000).
     summary = trans._n(
-      '%1 access token.',
-      '%1 access tokens.',
+      '%2 access token.',
+      '%2 access tokens.',
       all.length,
-      all.length.toLocaleString()
+      formatCount(all.length)
     );
   }
   return (

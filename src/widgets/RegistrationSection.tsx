@@ -20,6 +20,7 @@ import {
   type InvitationStatus
 } from '../project/invitations';
 import { ProjectTokensModel } from '../project/model';
+import { formatDateTime } from '../time';
 import type { IInvitation } from '../vault/types';
 
 /**
@@ -63,10 +64,7 @@ function statusText(
     case 'expired':
       return trans.__('expired');
     default:
-      return trans.__(
-        'pending, expires %1',
-        new Date(note.expires_at).toLocaleString()
-      );
+      return trans.__('pending, expires %1', formatDateTime(note.expires_at));
   }
 }
 

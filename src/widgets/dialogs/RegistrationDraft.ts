@@ -66,9 +66,10 @@ export function ttlUnits(trans: TranslationBundle): {
   seconds: string;
 } {
   return {
-    hours: trans.__('h'),
-    minutes: trans.__('min'),
-    seconds: trans.__('s')
+    // TRANSLATORS: abbreviations after a number: "2 h 45 min 30 s".
+    hours: trans._p('unit of time', 'h'),
+    minutes: trans._p('unit of time', 'min'),
+    seconds: trans._p('unit of time', 's')
   };
 }
 

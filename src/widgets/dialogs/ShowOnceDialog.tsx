@@ -12,6 +12,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import { formatTtlHuman, type RegisterToken } from '../../api';
+import { formatDateTime } from '../../time';
 import { ttlUnits } from './RegistrationDraft';
 import { ShowOnceClipboard } from './ShowOnceClipboard';
 
@@ -46,7 +47,7 @@ export function invitationMessage(
     ),
     trans.__(
       'Redeem it before %1: in JupyterLab open the ML Platform Tokens panel and choose "Redeem registration token" (or run "ML Platform: Redeem Registration Token" from the command palette), then paste:',
-      new Date(facts.expires_at).toLocaleString()
+      formatDateTime(facts.expires_at)
     ),
     value,
     trans.__(
