@@ -110,11 +110,16 @@ def package_version() -> str:
 
 def scan_sources() -> dict[str, Any]:
     """Messages and problems of ``src/``, from the TypeScript parser."""
+    return run_scanner(["src"])
+
+
+def run_scanner(dirs: list[str]) -> dict[str, Any]:
+    """Messages and problems of the TypeScript files in ``dirs``."""
     node = shutil.which("node")
     if node is None:
         raise SystemExit("node is needed to read the TypeScript sources")
     result = subprocess.run(  # noqa: S603 - fixed arguments
-        [node, str(SCANNER), "src"],
+        [node, str(SCANNER), *dirs],
         cwd=ROOT,
         capture_output=True,
         text=True,

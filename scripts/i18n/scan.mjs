@@ -14,7 +14,7 @@
  *   node scripts/i18n/scan.mjs [DIR...]   (default: src)
  *
  * A line that really must keep a literal says why in a comment containing
- * `i18n-ignore` on that line or the line above it.
+ * `i18n-ignore` on that line or on a comment line just above it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -230,12 +230,17 @@ function scanFile(file, messages, problems) {
   );
   const lineOf = node =>
     source.getLineAndCharacterOfPosition(node.getStart(source)).line;
+  // `i18n-ignore` in a comment on the line itself, or on a comment line
+  // just above it.
   const ignored = node => {
     const line = lineOf(node);
-    return [line, line - 1].some(
-      i => i >= 0 && /i18n-ignore/.test(lines[i] ?? '')
+    const above = lines[line - 1] ?? '';
+    return (
+      /i18n-ignore/.test(lines[line] ?? '') ||
+      (/^\s*(\/\/|\/\*|\*)/.test(above) && /i18n-ignore/.test(above))
     );
   };
+
   const report = (node, kind, detail) => {
     if (!ignored(node)) {
       problems.push({ file: rel, line: lineOf(node) + 1, kind, detail });
