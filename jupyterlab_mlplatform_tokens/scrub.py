@@ -29,9 +29,10 @@ manager's ``save``, as it does for the contents API; a pre-save hook runs on the
 server's event loop). If the read fails or takes longer, the save goes on with
 the values known from before and from the environment, the error's type (never
 its text, which could name a value) is logged with the path and the number of
-values used, and the save is recorded as ``fallback``. If the replacement itself fails unexpectedly (it cannot
-in practice), the hook logs the error's type, records a ``failed`` entry and
-lets the save go ahead: refusing to save would put unsaved work at risk.
+values used, and the save is recorded as ``fallback``. If the replacement itself
+fails unexpectedly (it cannot in practice), the hook logs the error's type, records
+a ``failed`` entry and lets the save go ahead: refusing to save would put unsaved
+work at risk.
 
 What it does is recorded (path, count, time, status, never the value) in a
 small in-memory log, served at ``GET /mlplatform-tokens/redactions``. Statuses:
