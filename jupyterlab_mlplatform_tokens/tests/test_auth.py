@@ -1,6 +1,8 @@
-"""Every endpoint needs Jupyter's authentication; every mutating one needs XSRF as well.
+"""Jupyter's authentication and XSRF: a wrong server token, and browser sessions.
 
-The routes are read from the running application (``routes.py``), never listed here."""
+Every route, read from the running application (``routes.py``), is swept without
+authentication and without XSRF by ``security/test_auth_sweep.py``; this file keeps
+the browser-session helpers that sweep uses and the cases it does not cover."""
 
 from __future__ import annotations
 
@@ -11,31 +13,9 @@ from typing import Any
 from tornado.httpclient import HTTPResponse
 
 from .conftest import call
-from .routes import MUTATING, RECORD, extension_routes, prepare, request_body, state
+from .routes import RECORD, prepare, request_body
 
 VALUE = "mlp_rt_protected_value_1234"
-
-
-async def test_unauthenticated_requests_are_refused(
-    jp_fetch: Any, jp_serverapp: Any, jp_base_url: str
-) -> None:
-    failures, total = [], 0
-    for route in extension_routes(jp_serverapp.web_app, jp_base_url):
-        for method, path, body in route.requests(await prepare(jp_fetch, VALUE)):
-            before = await state(jp_fetch)
-            status, answer = await call(
-                jp_fetch,
-                method,
-                *path.split("/"),
-                body=request_body(method, body),
-                headers={"Authorization": ""},
-                allow_nonstandard_methods=True,
-            )
-            total += 1
-            if status != 403 or VALUE in json.dumps(answer) or await state(jp_fetch) != before:
-                failures.append(f"{method} {path}: {status}")
-    assert total >= 16
-    assert not failures, failures
 
 
 async def test_a_wrong_server_token_is_refused(jp_fetch: Any) -> None:
@@ -97,36 +77,6 @@ async def cookie_call(
         raise_error=False,
         allow_nonstandard_methods=True,
     )
-
-
-async def test_mutating_requests_without_xsrf_are_refused(
-    jp_fetch: Any, http_server_client: Any, jp_base_url: str, jp_serverapp: Any
-) -> None:
-    cookies, xsrf = await browser_session(
-        http_server_client, jp_base_url, jp_serverapp.identity_provider.token
-    )
-    failures, total = [], 0
-    for route in extension_routes(jp_serverapp.web_app, jp_base_url):
-        for method, path, body in route.requests(await prepare(jp_fetch, VALUE)):
-            if method not in MUTATING:
-                continue
-            total += 1
-            before = await state(jp_fetch)
-            refused = await cookie_call(
-                http_server_client, jp_base_url, cookies, method, path, body, None
-            )
-            if refused.code != 403 or "xsrf" not in json.loads(refused.body)["message"].lower():
-                failures.append(f"{method} {path}: {refused.code} without XSRF")
-            if await state(jp_fetch) != before:
-                failures.append(f"{method} {path}: changed the vault without XSRF")
-            # The same browser session with the XSRF header gets past the check.
-            accepted = await cookie_call(
-                http_server_client, jp_base_url, cookies, method, path, body, xsrf
-            )
-            if accepted.code == 403:
-                failures.append(f"{method} {path}: refused with XSRF: {accepted.body!r}")
-    assert total >= 10
-    assert not failures, failures
 
 
 async def test_cookie_sessions_read_without_xsrf(
