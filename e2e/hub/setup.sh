@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Build what the hub end-to-end suite runs, once: the production wheel of
+# this extension (scripts/check-wheel.sh, unless dist/ holds one newer than
+# every source), and for each hub configuration a system-wide environment
+# under /opt/mlp-hub-<name> made from /usr/bin/python3 with JupyterHub, its
+# authenticator, JupyterLab, this wheel, and configurable-http-proxy from npm.
+# Needs root. Run again, it only redoes what changed.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+umask 022
+
+[ "$(id -u)" = "0" ] || die "building the hubs needs root (they go to $(hub_prefix '*'))"
+[ -x "$SYSTEM_PYTHON" ] || die "$SYSTEM_PYTHON is missing: apt-get install python3 python3-venv"
+"$SYSTEM_PYTHON" -c 'import ensurepip, venv' 2>/dev/null ||
+  die "$SYSTEM_PYTHON has no venv module: apt-get install python3-venv"
+command -v npm >/dev/null || die "npm is needed for configurable-http-proxy"
+
+# The inputs of a build; a wheel newer than all of them is current.
+build_inputs() {
+  find src schema style jupyter-config jupyterlab_mlplatform_tokens \
+    package.json pyproject.toml install.json \
+    -type f -not -path '*/labextension/*' -not -path '*/__pycache__/*' \
+    -not -path '*/tests/*' -not -name '_version.py' "$@"
+}
+
+current_wheel() {
+  local wheels=(dist/jupyterlab_mlplatform_tokens-*.whl)
+  [ "${#wheels[@]}" = 1 ] && [ -f "${wheels[0]}" ] || return 1
+  [ -z "$(build_inputs -newer "${wheels[0]}" -print -quit)" ] || return 1
+  printf '%s\n' "$ROOT/${wheels[0]}"
+}
+
+if [ -n "${MLP_HUB_WHEEL:-}" ]; then
+  WHEEL="$(realpath "$MLP_HUB_WHEEL")"
+elif ! WHEEL="$(current_wheel)"; then
+  log "Building the production wheel (scripts/check-wheel.sh)"
+  "$ROOT/scripts/check-wheel.sh"
+  WHEEL="$(current_wheel)" || die "scripts/check-wheel.sh left no wheel in dist/"
+fi
+echo "wheel: $WHEEL"
+WHEEL_SHA="$(sha256sum "$WHEEL" | cut -d' ' -f1)"
+
+build_hub() {
+  local name="$1" prefix stamp want
+  prefix="$(hub_prefix "$name")"
+  stamp="$prefix/.mlp-e2e-stamp"
+  want="$(cat "$HUB_DIR/requirements-$name.txt" "$HUB_DIR/requirements-lab.txt" |
+    sha256sum | cut -d' ' -f1) wheel=$WHEEL_SHA chp=$CHP_VERSION python=$("$SYSTEM_PYTHON" -V 2>&1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    echo "hub $name: up to date in $prefix"
+    return
+  fi
+  log "Building hub $name in $prefix"
+  rm -f "$stamp"
+  if [ ! -x "$prefix/bin/python" ]; then
+    "$SYSTEM_PYTHON" -m venv "$prefix"
+  fi
+  "$prefix/bin/python" -m pip install --disable-pip-version-check -q \
+    -r "$HUB_DIR/requirements-$name.txt" "$WHEEL"
+  # The same version number built again is still a new wheel.
+  "$prefix/bin/python" -m pip install --disable-pip-version-check -q \
+    --no-deps --force-reinstall "$WHEEL"
+  "$prefix/bin/python" -m pip check
+
+  if [ "$("$prefix/proxy/node_modules/.bin/configurable-http-proxy" --version 2>/dev/null)" != "$CHP_VERSION" ]; then
+    mkdir -p "$prefix/proxy"
+    npm install --prefix "$prefix/proxy" --no-audit --no-fund --loglevel=error \
+      "configurable-http-proxy@$CHP_VERSION" >/dev/null
+  fi
+  ln -sfn ../proxy/node_modules/.bin/configurable-http-proxy "$prefix/bin/configurable-http-proxy"
+  chmod -R a+rX "$prefix"
+
+  # The people on the hub run it as themselves, not as root.
+  runuser -u nobody -- "$prefix/bin/python" -c \
+    'import jupyterhub, jupyterlab, ipykernel, jupyterlab_mlplatform_tokens' ||
+    die "hub $name cannot be used by other users"
+  PATH="$prefix/bin:/usr/bin:/bin" "$prefix/bin/jupyter" server extension list 2>&1 |
+    grep -A1 'jupyterlab_mlplatform_tokens' | grep -qi 'ok' ||
+    die "hub $name: the server extension is not enabled and OK"
+  printf '%s\n' "$want" >"$stamp"
+  echo "hub $name: built in $prefix"
+}
+
+for name in "${HUB_CONFIGS[@]}"; do
+  build_hub "$name"
+done
