@@ -4,7 +4,7 @@ LocalProcessSpawner runs each person's server as their own OS account; the
 ML Platform API URL reaches the single-user servers through
 ``c.Spawner.environment`` (the only way it gets there); everything listens on
 127.0.0.1. The suite's global setup passes the ports and folders in
-``MLP_HUB_*`` variables (see lib/hub.js).
+``MLP_HUB_*`` variables (see support/hub.js).
 """
 
 import os

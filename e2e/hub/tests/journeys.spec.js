@@ -1,0 +1,494 @@
+// @ts-check
+/**
+ * Two people on a VK Cloud-shaped JupyterHub, in Chromium, through the
+ * hub's real pages: alice (with an Administrator access token) and bob,
+ * each their own OS account, and the hub's administrator. The journeys
+ * build on each other and run in order on one hub.
+ */
+const { expect, test } = require('@playwright/test');
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const { startHub, stopHub } = require('../support/hub');
+const { processesOf } = require('../support/users');
+const {
+  DIALOG,
+  PROBE,
+  SHELL_PROBE,
+  activeValue,
+  adminJoins,
+  join,
+  logInToLab,
+  newNotebook,
+  openPanel,
+  pageFetch,
+  pasteSecret,
+  probeLine,
+  recordTiming,
+  rerunCellUntil,
+  runCell,
+  runInTerminal,
+  runState,
+  serverUrl,
+  vaultPath,
+  waitForLab
+} = require('./hub');
+
+/** @typedef {import('@playwright/test').Page} Page */
+/** @typedef {import('../support/hub').IPerson} IPerson */
+
+test.describe.configure({ mode: 'serial' });
+
+const REGISTRATION = '#jp-mlpTokens-registrationTokens';
+const PROJECT = '#jp-mlpTokens-projectTokens';
+const REDACTED = '[MLP token redacted]';
+
+// The run's facts, once the global setup has made them.
+/** @type {import('../support/hub').IRunState} */
+let state;
+/** @type {IPerson} */
+let alice;
+/** @type {IPerson} */
+let bob;
+/** @type {{ value: string, name: string }} */
+let adminToken;
+
+/** @type {{ admin: Page, alice: Page, bob: Page }} */
+const pages = /** @type {any} */ ({});
+
+test.beforeAll(async ({ browser }) => {
+  state = runState();
+  alice = /** @type {IPerson} */ (state.people.alice);
+  bob = /** @type {IPerson} */ (state.people.bob);
+  adminToken = /** @type {{ value: string, name: string }} */ (
+    state.adminToken
+  );
+  for (const role of /** @type {const} */ (['admin', 'alice', 'bob'])) {
+    pages[role] = await (await browser.newContext()).newPage();
+  }
+});
+
+// What each person's browser showed when a journey failed.
+test.afterEach(async ({}, testInfo) => {
+  if (testInfo.status === testInfo.expectedStatus) {
+    return;
+  }
+  for (const [role, page] of Object.entries(pages)) {
+    const file = testInfo.outputPath(`${role}.png`);
+    await page.screenshot({ path: file });
+    await testInfo.attach(`${role}.png`, {
+      path: file,
+      contentType: 'image/png'
+    });
+  }
+});
+
+test.afterAll(async () => {
+  for (const page of Object.values(pages)) {
+    await page.context().close();
+  }
+});
+
+/**
+ * What a vault keeps that must survive a restart: which token is active,
+ * and each saved token (by id, label and a hash of its value) and note.
+ * (Verification times change as the panel checks the tokens again.)
+ *
+ * @param {IPerson} person
+ */
+function vaultContent(person) {
+  const vault = JSON.parse(fs.readFileSync(vaultPath(person), 'utf-8'));
+  return {
+    active_id: vault.active_id,
+    tokens: vault.tokens.map(
+      (/** @type {{ id: string, label: string, value: string }} */ token) => ({
+        id: token.id,
+        label: token.label,
+        value: probeLine(token.value)
+      })
+    ),
+    invitations: (vault.invitations ?? []).map(
+      (/** @type {{ id: string }} */ note) => note.id
+    )
+  };
+}
+
+/**
+ * Every file under `dir`, recursively.
+ *
+ * @param {string} dir
+ * @returns {string[]}
+ */
+function filesUnder(dir) {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap(entry =>
+      entry.isDirectory()
+        ? filesUnder(path.join(dir, entry.name))
+        : [path.join(dir, entry.name)]
+    );
+}
+
+/**
+ * A notebook whose cells are these sources, with these stream outputs.
+ *
+ * @param {{ source: string, output?: string }[]} cells
+ */
+function notebook(cells) {
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: {
+        name: 'python3',
+        display_name: 'Python 3 (ipykernel)',
+        language: 'python'
+      }
+    },
+    cells: cells.map((cell, i) => ({
+      cell_type: 'code',
+      id: `cell-${i}`,
+      source: cell.source,
+      metadata: {},
+      execution_count: cell.output === undefined ? null : i + 1,
+      outputs:
+        cell.output === undefined
+          ? []
+          : [{ output_type: 'stream', name: 'stdout', text: cell.output }]
+    }))
+  };
+}
+
+/**
+ * Click "Start My Server" on the hub's home page and time it until the
+ * first cell of a new notebook shows the active token.
+ *
+ * @param {string} expected the probe's line
+ */
+async function startAndProbe(expected) {
+  const page = pages.alice;
+  await expect(page.locator('#start')).toHaveText(/Start\s+My Server/, {
+    timeout: 60 * 1000
+  });
+  const started = Date.now();
+  await page.locator('#start').click();
+  await waitForLab(page, state, 'alice');
+  const lab = Date.now();
+  await newNotebook(page);
+  const line = await runCell(page, 0, PROBE, /MLP:/);
+  const done = Date.now();
+  expect(line).toBe(expected);
+  return { total: (done - started) / 1000, lab: (lab - started) / 1000 };
+}
+
+test('1. alice signs up, is authorized, logs in, adds an Administrator token; her first cell has it', async () => {
+  await adminJoins(pages.admin, state);
+  await join(pages.alice, pages.admin, state, 'alice');
+  const page = pages.alice;
+  await logInToLab(page, state, 'alice');
+
+  const panel = await openPanel(page);
+  await panel.locator('.jp-mlpTokens-saved .jp-mlpTokens-add').click();
+  await pasteSecret(page, adminToken.value, 'Check');
+  const confirm = page.locator(DIALOG);
+  await expect(confirm).toContainText('Save This Token?');
+  await expect(confirm).toContainText(adminToken.name);
+  await expect(confirm).toContainText('Administrator');
+  await confirm.getByRole('button', { name: 'Save and Make Active' }).click();
+  await expect(panel.locator('.jp-mlpTokens-active')).toContainText(
+    adminToken.name
+  );
+  await expect(page.locator('.jp-mlpTokens-statusItem')).toContainText(
+    adminToken.name
+  );
+  expect(await page.content()).not.toContain(adminToken.value);
+
+  await newNotebook(page);
+  expect(await runCell(page, 0, PROBE, /MLP:/)).toBe(
+    probeLine(adminToken.value)
+  );
+
+  // Her vault: hers alone, 0600 in a 0700 folder.
+  const vault = fs.statSync(vaultPath(alice));
+  const folder = fs.statSync(path.dirname(vaultPath(alice)));
+  const uid = fs.statSync(alice.home).uid;
+  expect([vault.uid, vault.mode & 0o777]).toEqual([uid, 0o600]);
+  expect([folder.uid, folder.mode & 0o777]).toEqual([uid, 0o700]);
+});
+
+test("2. bob joins; nothing of alice's reaches him: not his panel, kernels, terminals, her routes or her vault", async () => {
+  const page = pages.bob;
+  await join(page, pages.admin, state, 'bob');
+  await logInToLab(page, state, 'bob');
+  const vaultBefore = vaultContent(alice);
+
+  const panel = await openPanel(page);
+  await expect(panel.locator('.jp-mlpTokens-saved')).toContainText(
+    'No access token is saved on this server.'
+  );
+  await expect(page.locator('.jp-mlpTokens-statusItem')).toContainText(
+    'No ML Platform token'
+  );
+  await newNotebook(page);
+  expect(await runCell(page, 0, PROBE, /MLP:/)).toBe('MLP:none');
+  expect(await runInTerminal(page, bob, SHELL_PROBE)).toBe('MLP:none');
+  // No process of his (server, kernel, terminal) carries her value.
+  const bobPids = processesOf(bob.name);
+  expect(bobPids.length).toBeGreaterThan(2);
+  for (const pid of bobPids) {
+    const environ = fs.readFileSync(`/proc/${pid}/environ`, 'latin1');
+    expect(environ, `the environment of bob's process ${pid}`).not.toContain(
+      adminToken.value
+    );
+  }
+
+  // Her routes answer her (a navigation, as a person opening the URL)...
+  const aliceApi = `${serverUrl(state, 'alice')}/mlplatform-tokens`;
+  const own = await pages.alice.context().newPage();
+  const listed = await own.goto(`${aliceApi}/tokens`);
+  expect(listed?.status()).toBe(200);
+  const list = JSON.parse(await own.innerText('body'));
+  expect(
+    list.tokens.map((/** @type {{ name: string }} */ t) => t.name)
+  ).toContain(adminToken.name);
+  await own.close();
+  const id = list.active_id;
+
+  // ...and refuse him: the hub will not log him in to her server, and
+  // without that every route is refused.
+  const other = await page.context().newPage();
+  const login = await other.goto(`${serverUrl(state, 'alice')}/lab`);
+  expect(login?.status()).toBe(403);
+  await expect(other.locator('body')).toContainText(/do not have permission/i);
+  const navigated = await other.goto(`${aliceApi}/tokens/${id}/value`);
+  expect(navigated?.status()).toBe(403);
+  expect(await other.content()).not.toContain(adminToken.value);
+  await other.close();
+  const request = page.context().request;
+  const attempts = [
+    request.get(`${aliceApi}/tokens`),
+    request.get(`${aliceApi}/tokens/${id}/value`),
+    request.get(`${aliceApi}/status`),
+    request.get(`${aliceApi}/invitations`),
+    request.post(`${aliceApi}/tokens/${id}/activate`),
+    request.delete(`${aliceApi}/tokens/${id}`),
+    request.post(`${aliceApi}/upstream/auth/refresh`, { data: {} })
+  ];
+  for (const answer of await Promise.all(attempts)) {
+    expect(answer.status(), answer.url()).toBe(403);
+    expect(await answer.text()).not.toContain(adminToken.value);
+  }
+  expect(vaultContent(alice)).toEqual(vaultBefore);
+
+  // The OS refuses him her vault, from his terminal and as his account.
+  const fromTerminal = await runInTerminal(
+    page,
+    bob,
+    `cat ${vaultPath(alice)}; echo "exit=$?"`
+  );
+  expect(fromTerminal).toContain('Permission denied');
+  expect(fromTerminal).toContain('exit=1');
+  const cat = spawnSync(
+    'runuser',
+    ['-u', bob.name, '--', 'cat', vaultPath(alice)],
+    { encoding: 'utf-8' }
+  );
+  expect(cat.status).not.toBe(0);
+  expect(cat.stderr).toContain('Permission denied');
+  expect(cat.stdout).toBe('');
+});
+
+test('3. alice creates a registration token for bob; he redeems it; his kernels get it; her note says redeemed', async () => {
+  const name = `bob-${state.config}`;
+  const page = pages.alice;
+  await openPanel(page);
+  await page
+    .locator(REGISTRATION)
+    .getByRole('button', { name: 'Create registration token…' })
+    .click();
+  const dialog = page.locator(DIALOG);
+  await expect(dialog.getByLabel('Access token name')).toBeFocused();
+  await dialog.getByLabel('Access token name').fill(name);
+  await dialog.getByLabel('Registration token valid for').fill('1h');
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(dialog.locator('.jp-Dialog-header')).toHaveText(
+    `Registration token for "${name}"`
+  );
+  const registration = await dialog
+    .getByLabel('Registration token')
+    .inputValue();
+  expect(registration.length).toBeGreaterThan(10);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toHaveCount(0);
+  const note = page.locator(`${REGISTRATION} [data-name="${name}"]`);
+  await expect(note).toContainText(/pending, expires/);
+
+  // Bob: a notebook already running, then the redeem dialog.
+  const his = pages.bob;
+  await newNotebook(his);
+  expect(await runCell(his, 0, PROBE, /MLP:/)).toBe('MLP:none');
+  const panel = await openPanel(his);
+  await panel.locator('.jp-mlpTokens-saved .jp-mlpTokens-redeem').click();
+  await pasteSecret(his, registration, 'Redeem');
+  await expect(his.locator('.jp-mlpTokens-statusItem')).toContainText(name);
+  await expect(panel.locator('.jp-mlpTokens-active')).toContainText('User');
+  const value = /** @type {string} */ (await activeValue(his, state, 'bob'));
+  expect(value).not.toBe(adminToken.value);
+  expect(await his.content()).not.toContain(value);
+  // The running kernel follows; a new kernel and a new terminal start with it.
+  await rerunCellUntil(his, 0, probeLine(value));
+  await newNotebook(his);
+  expect(await runCell(his, 0, PROBE, /MLP:/)).toBe(probeLine(value));
+  expect(await runInTerminal(his, bob, SHELL_PROBE)).toBe(probeLine(value));
+
+  // Alice's note: redeemed, as soon as the project list has the token.
+  await page
+    .locator(PROJECT)
+    .getByRole('button', { name: 'Refresh project tokens' })
+    .click();
+  await expect(
+    page.locator(`${PROJECT} .jp-mlpTokens-projectRow[data-name="${name}"]`)
+  ).toContainText('User');
+  await expect(note).toContainText('redeemed');
+});
+
+test('4. a token printed in a notebook saved to shared, or in an uploaded notebook, is not on disk; bob sees no value', async () => {
+  const page = pages.alice;
+  const base = serverUrl(state, 'alice');
+  const created = await pageFetch(
+    page,
+    `${base}/api/contents/shared/printed.ipynb`,
+    {
+      method: 'PUT',
+      body: {
+        type: 'notebook',
+        format: 'json',
+        content: notebook([{ source: '' }])
+      }
+    }
+  );
+  expect(created.status).toBe(201);
+  // A reset workspace: only this notebook opens, nothing restored after it.
+  await page.goto(`${base}/lab/tree/shared/printed.ipynb?reset`);
+  await waitForLab(page, state, 'alice');
+  await expect(page.locator('.jp-NotebookPanel:visible')).toHaveCount(1);
+  // She sees it, as she asked...
+  expect(
+    await runCell(
+      page,
+      0,
+      'import os; print(os.environ["MLP_REFRESH_TOKEN"])',
+      /\S/
+    )
+  ).toBe(adminToken.value);
+  await page.keyboard.press('Control+s');
+  const printed = path.join(state.sharedDir, 'printed.ipynb');
+  // ...and the file keeps the output, redacted.
+  await expect
+    .poll(() => fs.readFileSync(printed, 'utf-8'), { timeout: 30 * 1000 })
+    .toContain(REDACTED);
+
+  // An old notebook with the value in a cell and in an output, uploaded
+  // from the file browser (now in shared).
+  const chooser = page.waitForEvent('filechooser');
+  await page
+    .locator('.jp-FileBrowser .jp-ToolbarButtonComponent[title="Upload Files"]')
+    .click();
+  await (
+    await chooser
+  ).setFiles({
+    name: 'uploaded.ipynb',
+    mimeType: 'application/x-ipynb+json',
+    buffer: Buffer.from(
+      JSON.stringify(
+        notebook([
+          {
+            source: `REFRESH_TOKEN = "${adminToken.value}"\nprint(REFRESH_TOKEN)`,
+            output: `${adminToken.value}\n`
+          }
+        ])
+      )
+    )
+  });
+  const uploaded = path.join(state.sharedDir, 'uploaded.ipynb');
+  await expect
+    .poll(() => fs.existsSync(uploaded), { timeout: 30 * 1000 })
+    .toBe(true);
+
+  const files = filesUnder(state.sharedDir);
+  expect(files).toContain(printed);
+  expect(files).toContain(uploaded);
+  for (const file of files) {
+    expect(fs.readFileSync(file, 'latin1'), file).not.toContain(
+      adminToken.value
+    );
+  }
+  expect(fs.readFileSync(uploaded, 'utf-8')).toContain(REDACTED);
+
+  // Bob opens both from his ~/shared.
+  const his = pages.bob;
+  for (const name of ['printed.ipynb', 'uploaded.ipynb']) {
+    await his.goto(`${serverUrl(state, 'bob')}/lab/tree/shared/${name}?reset`);
+    await waitForLab(his, state, 'bob');
+    const opened = his.locator('.jp-NotebookPanel:visible');
+    await expect(opened.locator('.jp-OutputArea-output').first()).toContainText(
+      REDACTED
+    );
+    expect(await his.content(), name).not.toContain(adminToken.value);
+  }
+});
+
+/**
+ * Leave alice's JupyterLab for the hub's home page with no saved layout to
+ * restore: notebooks that were never saved ask for a kernel when restored,
+ * which would stand between "Start My Server" and the first cell.
+ */
+async function forgetLayout() {
+  const page = pages.alice;
+  await page.goto(`${state.hubUrl}/hub/home`);
+  const base = serverUrl(state, 'alice');
+  const request = page.context().request;
+  // Read afresh for every request: an answer may set a new one.
+  const headers = async () => ({
+    'X-XSRFToken':
+      (await page.context().cookies(`${base}/`)).find(
+        cookie => cookie.name === '_xsrf'
+      )?.value ?? ''
+  });
+  const list = await request.get(`${base}/lab/api/workspaces`, {
+    headers: await headers()
+  });
+  expect(list.status()).toBe(200);
+  for (const id of (await list.json()).workspaces.ids) {
+    const removed = await request.delete(`${base}/lab/api/workspaces/${id}`, {
+      headers: await headers()
+    });
+    expect(removed.status()).toBe(204);
+  }
+}
+
+test("5. alice's server stopped and started from Hub Control Panel, then the hub restarted: the vault is kept, a new kernel has the token", async () => {
+  const page = pages.alice;
+  const vaultBefore = vaultContent(alice);
+  await forgetLayout();
+  await page.locator('#stop').click();
+  const afterStop = await startAndProbe(probeLine(adminToken.value));
+  recordTiming('after Stop My Server', afterStop);
+  expect(vaultContent(alice)).toEqual(vaultBefore);
+  await expect(page.locator('.jp-mlpTokens-statusItem')).toContainText(
+    adminToken.name
+  );
+
+  // The hub restarts (and stops the servers it started, as by default).
+  await forgetLayout();
+  await stopHub(state);
+  await startHub(state);
+  await page.goto(`${state.hubUrl}/hub/home`);
+  const afterRestart = await startAndProbe(probeLine(adminToken.value));
+  recordTiming('after hub restart', afterRestart);
+  expect(vaultContent(alice)).toEqual(vaultBefore);
+  await expect(page.locator('.jp-mlpTokens-statusItem')).toContainText(
+    adminToken.name
+  );
+});
