@@ -72,6 +72,11 @@ record security "$(sed -n 's/.*\b\([0-9]\+\) passed.*/\1/p' <<<"$counts")" "$(se
 step "Production build and wheel check"
 "$ROOT/scripts/check-wheel.sh"
 
+step "Compatibility matrix (JupyterLab 4.0.0 and 4.6.6, Notebook 7.0.0 and 7.6.5)"
+scripts/compat.sh "$(ls "$ROOT"/dist/jupyterlab_mlplatform_tokens-*.whl)" 2>&1 | tee "$ROOT/.run/compat.log"
+counts=$(tail -1 "$ROOT/.run/compat.log")
+record compat "$(sed -n 's/^compat: \([0-9]\+\) passed.*/\1/p' <<<"$counts")" "$(sed -n 's/.* \([0-9]\+\) failed$/\1/p' <<<"$counts" | grep . || echo 0)"
+
 for base_url in / /user/alice/; do
   step "Galata UI tests at base URL $base_url"
   (cd ui-tests && MLP_BASE_URL="$base_url" npx playwright test) 2>&1 | tee "$ROOT/.run/galata.log"
