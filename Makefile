@@ -16,4 +16,4 @@ lint:
 	@PATH="$(CURDIR)/.venv/bin:$$PATH" npm run lint && .venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
 clean:
-	rm -rf lib dist coverage .run jupyterlab_mlplatform_tokens/labextension jupyterlab_mlplatform_tokens/_version.py tsconfig.tsbuildinfo
+	rm -rf lib dist coverage .run jupyterlab_mlplatform_tokens/labextension jupyterlab_mlplatform_tokens/locale jupyterlab_mlplatform_tokens/_version.py tsconfig.tsbuildinfo

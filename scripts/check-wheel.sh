@@ -35,6 +35,14 @@ echo "$serverext" | grep -qE 'jupyterlab_mlplatform_tokens .*enabled' ||
   die "the server extension is not listed as enabled"
 echo "$serverext" | grep -A1 'jupyterlab_mlplatform_tokens' | grep -qi 'OK' ||
   die "the server extension did not import cleanly"
+unzip -l "$WHEEL" | grep -q 'jupyterlab_mlplatform_tokens/locale/ru_RU/LC_MESSAGES/jupyterlab_mlplatform_tokens.json' ||
+  die "the wheel carries no Russian catalog"
+"$CLEAN/bin/python" -c '
+from jupyterlab_server.translation_utils import get_installed_packages_locale as found
+catalogs, _ = found("ru_RU")
+assert catalogs["jupyterlab_mlplatform_tokens"][""]["language"] == "ru-RU", "no ru-RU catalog"
+' || die "JupyterLab does not find the Russian catalog of the installed wheel"
+echo "Russian catalog found by JupyterLab"
 printf 'gzipped static JS: %s bytes\n' "$(cat jupyterlab_mlplatform_tokens/labextension/static/*.js | gzip -9 | wc -c)"
 rm -rf "$(dirname "$CLEAN")"
 echo "wheel check passed"

@@ -64,6 +64,8 @@ python -m pytest -q -p no:cacheprovider --hypothesis-seed="$HYPOTHESIS_SEED" 2>&
 counts=$(tail -1 "$ROOT/.run/pytest.log")
 record pytest "$(sed -n 's/.*\b\([0-9]\+\) passed.*/\1/p' <<<"$counts")" "$(sed -n 's/.*\b\([0-9]\+\) failed.*/\1/p' <<<"$counts" | grep . || echo 0)"
 
+python scripts/i18n/catalog.py stats | tee -a "$ROOT/.run/i18n.log"
+
 step "Security suites (auth sweep, hostile inputs, crash safety; MLP_LONG=1 for the long runs)"
 python -m pytest -q -p no:cacheprovider security 2>&1 | tee "$ROOT/.run/security.log"
 counts=$(tail -1 "$ROOT/.run/security.log")
