@@ -53,6 +53,8 @@ let alice;
 let bob;
 /** @type {{ value: string, name: string }} */
 let adminToken;
+/** Every secret the journeys handled, for the log scan at the end. */
+const secrets = new Set();
 
 /** @type {{ admin: Page, alice: Page, bob: Page }} */
 const pages = /** @type {any} */ ({});
@@ -319,6 +321,7 @@ test('3. alice creates a registration token for bob; he redeems it; his kernels 
     .getByLabel('Registration token')
     .inputValue();
   expect(registration.length).toBeGreaterThan(10);
+  secrets.add(registration);
   await dialog.getByRole('button', { name: 'Done' }).click();
   await expect(dialog).toHaveCount(0);
   const note = page.locator(`${REGISTRATION} [data-name="${name}"]`);
@@ -334,6 +337,7 @@ test('3. alice creates a registration token for bob; he redeems it; his kernels 
   await expect(his.locator('.jp-mlpTokens-statusItem')).toContainText(name);
   await expect(panel.locator('.jp-mlpTokens-active')).toContainText('User');
   const value = /** @type {string} */ (await activeValue(his, state, 'bob'));
+  secrets.add(value);
   expect(value).not.toBe(adminToken.value);
   expect(await his.content()).not.toContain(value);
   // The running kernel follows; a new kernel and a new terminal start with it.
@@ -491,4 +495,38 @@ test("5. alice's server stopped and started from Hub Control Panel, then the hub
   await expect(page.locator('.jp-mlpTokens-statusItem')).toContainText(
     adminToken.name
   );
+});
+
+test("6. the hub administrator (access:servers) can read alice's token values; no log holds one", async () => {
+  // What docs/jupyterhub.md says an administrator can do: log in to her
+  // server (the hub asks to confirm) and read a value like she can.
+  const page = await pages.admin.context().newPage();
+  const base = serverUrl(state, 'alice');
+  const api = `${base}/mlplatform-tokens`;
+  // The hub's redirects end on its confirmation page, or in JupyterLab.
+  await page.goto(`${base}/lab`);
+  if (page.url().includes('/oauth2/authorize')) {
+    await page.getByRole('button', { name: 'Authorize' }).click();
+  }
+  await waitForLab(page, state, 'alice');
+  const listed = await page.goto(`${api}/tokens`);
+  expect(listed?.status()).toBe(200);
+  const list = JSON.parse(await page.innerText('body'));
+  const read = await page.goto(`${api}/tokens/${list.active_id}/value`);
+  expect(read?.status()).toBe(200);
+  const { value } = JSON.parse(await page.innerText('body'));
+  expect(probeLine(value)).toBe(probeLine(adminToken.value));
+  await page.close();
+
+  // The hub's log (the hub, the proxy, every single-user server and its
+  // kernels write there) and the emulator's hold no value.
+  secrets.add(adminToken.value);
+  const logs = path.join(state.runDir, 'logs');
+  for (const name of fs.readdirSync(logs)) {
+    const text = fs.readFileSync(path.join(logs, name), 'latin1');
+    expect(text.length, name).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      expect(text.includes(secret), `a token value in ${name}`).toBe(false);
+    }
+  }
 });
