@@ -36,9 +36,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PLAYWRIGHT="$ROOT/ui-tests/node_modules/.bin/playwright"
-[ -x "$PLAYWRIGHT" ] || die "ui-tests/node_modules is missing: run 'make test' (or 'cd ui-tests && npm ci') first"
 [ -x "$ROOT/node_modules/.bin/tsx" ] || die "node_modules is missing: run 'make setup' first"
+# Playwright and Galata, as scripts/test.sh installs them.
+(cd ui-tests && { [ -d node_modules ] && [ ! package-lock.json -nt node_modules/.package-lock.json ]; } ||
+  npm ci --no-audit --no-fund)
+PLAYWRIGHT="$ROOT/ui-tests/node_modules/.bin/playwright"
 [ -x "${MLP_CHROMIUM:-/usr/bin/chromium}" ] || die "Chromium is missing: apt-get install -y chromium"
 
 # Interrupted runs leave nothing behind either.

@@ -45,7 +45,9 @@ build_hub() {
   local name="$1" prefix stamp want
   prefix="$(hub_prefix "$name")"
   stamp="$prefix/.mlp-e2e-stamp"
-  want="$(cat "$HUB_DIR/requirements-$name.txt" "$HUB_DIR/requirements-lab.txt" |
+  # Whatever goes into a hub: its requirements, the wheel, the proxy, the
+  # Python, and this script.
+  want="$(cat "$HUB_DIR/requirements-$name.txt" "$HUB_DIR/requirements-lab.txt" "$0" |
     sha256sum | cut -d' ' -f1) wheel=$WHEEL_SHA chp=$CHP_VERSION python=$("$SYSTEM_PYTHON" -V 2>&1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     echo "hub $name: up to date in $prefix"
@@ -69,6 +71,10 @@ build_hub() {
       "configurable-http-proxy@$CHP_VERSION" >/dev/null
   fi
   ln -sfn ../proxy/node_modules/.bin/configurable-http-proxy "$prefix/bin/configurable-http-proxy"
+  # The wheel itself, for people who install it with %pip on the hub.
+  rm -rf "$prefix/wheel"
+  mkdir -p "$prefix/wheel"
+  cp "$WHEEL" "$prefix/wheel/"
   chmod -R a+rX "$prefix"
 
   # The people on the hub run it as themselves, not as root.

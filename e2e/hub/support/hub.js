@@ -15,15 +15,6 @@ const HUB_DIR = path.resolve(__dirname, '..');
 const ROOT = path.resolve(HUB_DIR, '..', '..');
 
 /**
- * The configurations the suite knows, by the name run.sh passes in
- * MLP_HUB_CONFIG.
- */
-const CONFIGS = {
-  5: { authenticator: 'nativeauthenticator' },
-  6: { authenticator: 'shared-password' }
-};
-
-/**
  * @typedef {{ name: string, password: string, home: string }} IPerson
  * @typedef {{
  *   config: string,
@@ -40,6 +31,7 @@ const CONFIGS = {
  *   people: { admin?: IPerson, alice?: IPerson, bob?: IPerson },
  *   userPassword: string,
  *   adminPassword: string,
+ *   wheel: string,
  *   versions?: Record<string, string>
  * }} IRunState
  */
@@ -56,13 +48,15 @@ function runDir(config) {
 }
 
 /**
- * The configuration this run tests (MLP_HUB_CONFIG, "5" by default).
+ * The configuration this run tests (MLP_HUB_CONFIG, "5" by default): the
+ * one with a jupyterhub_config_<name>.py here.
  */
 function configName() {
   const name = process.env.MLP_HUB_CONFIG || '5';
-  if (!(name in CONFIGS)) {
+  const file = path.join(HUB_DIR, `jupyterhub_config_${name}.py`);
+  if (!/^[\w-]+$/.test(name) || !fs.existsSync(file)) {
     throw new Error(
-      `MLP_HUB_CONFIG must be one of ${Object.keys(CONFIGS).join(', ')}`
+      `MLP_HUB_CONFIG: there is no e2e/hub/jupyterhub_config_${name}.py`
     );
   }
   return name;
@@ -201,7 +195,6 @@ async function startEmulator(state) {
 }
 
 module.exports = {
-  CONFIGS,
   HUB_DIR,
   ROOT,
   configName,

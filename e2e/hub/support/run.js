@@ -136,6 +136,13 @@ async function setUp() {
     people: {},
     userPassword: secret(12),
     adminPassword: secret(30),
+    // This extension's wheel, readable by everyone (for a person's own
+    // `%pip install`).
+    wheel: path.join(
+      prefix,
+      'wheel',
+      fs.readdirSync(path.join(prefix, 'wheel'))[0]
+    ),
     versions: installedVersions(prefix)
   };
   writeState(state);
