@@ -195,8 +195,6 @@ async function startEmulator(state) {
 }
 
 module.exports = {
-  HUB_DIR,
-  ROOT,
   configName,
   readState,
   runDir,

@@ -141,37 +141,4 @@ async function waitForUrl(url, options) {
   );
 }
 
-/**
- * Wait until `file` holds a line matching `pattern`; answer the first group.
- *
- * @param {string} file
- * @param {RegExp} pattern
- * @param {{ pid: number, seconds: number }} options
- * @returns {Promise<string>}
- */
-async function waitForLine(file, pattern, options) {
-  const deadline = Date.now() + options.seconds * 1000;
-  while (Date.now() < deadline) {
-    const match = fs.existsSync(file)
-      ? pattern.exec(fs.readFileSync(file, 'utf-8'))
-      : null;
-    if (match) {
-      return match[1];
-    }
-    if (!isAlive(options.pid)) {
-      break;
-    }
-    await sleep(100);
-  }
-  throw new Error(`${file} has no line matching ${pattern}`);
-}
-
-module.exports = {
-  freePorts,
-  isAlive,
-  sleep,
-  startDetached,
-  stopProcess,
-  waitForLine,
-  waitForUrl
-};
+module.exports = { freePorts, startDetached, stopProcess, waitForUrl };

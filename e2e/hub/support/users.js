@@ -113,8 +113,6 @@ function leftoverUsers() {
 }
 
 module.exports = {
-  USER_MARK,
-  USER_PREFIX,
   createUser,
   leftoverUsers,
   processesOf,

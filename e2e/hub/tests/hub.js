@@ -518,7 +518,6 @@ module.exports = {
   runInTerminal,
   runState,
   serverUrl,
-  submitLogin,
   vaultPath,
   waitForLab
 };
