@@ -50,6 +50,7 @@ import binascii
 import contextlib
 import functools
 import inspect
+import json
 import logging
 import os
 import secrets
@@ -68,6 +69,7 @@ from .scrub import (
     Redactor,
     Scrubber,
     is_text_model,
+    redact_json,
 )
 
 #: Status of a refused upload in the redaction log.
@@ -114,6 +116,26 @@ def redact_bytes(data: bytes, redactor: Redactor | None) -> tuple[bytes, int]:
     if redactor is None:
         return data, 0
     return redactor.ascii.subn(redactor.marker.encode("ascii"), data)
+
+
+def _redact_notebook(path: str, data: bytes, redactor: Redactor | None) -> tuple[bytes, int] | None:
+    """An uploaded notebook redacted string by string, or None when it is no JSON.
+
+    In the bytes of a JSON document a value that holds ``"`` could also match
+    across a quote of the document's own syntax and break it; in its strings it
+    cannot.
+    """
+    if not path.endswith(".ipynb"):
+        return None
+    try:
+        tree = json.loads(data.decode("utf-8"))
+    except ValueError:  # includes UnicodeDecodeError
+        return None
+    if not isinstance(tree, dict):
+        return None
+    tree, count = redact_json(tree, redactor)
+    text = json.dumps(tree, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    return text.encode("utf-8"), count
 
 
 def is_binary(*pieces: bytes) -> bool:
@@ -200,7 +222,7 @@ class Uploads:
         redactor, complete = self.scrubber.lookup(path)
         count = self._inspect(path, data, data[:HEAD_BYTES], redactor, REFUSED)
         if count:
-            new_data, count = redact_bytes(data, redactor)
+            new_data, count = _redact_notebook(path, data, redactor) or redact_bytes(data, redactor)
             model["content"] = base64.b64encode(new_data).decode("ascii")
         self.scrubber.report(path, count, complete)
 

@@ -298,3 +298,19 @@ async def test_values_escaped_in_an_uploaded_notebook_are_redacted(
     assert nbformat.read(jp_root_dir / "nb.ipynb", as_version=4).cells[0].source == (
         f"# {REDACTED}"
     )
+
+
+async def test_a_value_holding_a_quote_never_breaks_an_uploaded_notebook(
+    jp_fetch: Any, jp_root_dir: Path
+) -> None:
+    """Found by the property tests: a value such as ``"0000000`` also matched the quote
+    that opens a JSON string of the notebook, and the upload was written as no JSON."""
+    quoted = '"mlp_rt_q'
+    await add_token(jp_fetch, quoted)
+    notebook = {"cells": [], "metadata": {"note": "mlp_rt_q and more"}, "nbformat": 4,
+                "nbformat_minor": 5}  # fmt: skip
+    data = json.dumps(notebook, indent=1).encode()
+    model = {"type": "file", "format": "base64", "content": base64.b64encode(data).decode()}
+    response = await jp_fetch("api", "contents", "q.ipynb", method="PUT", body=json.dumps(model))
+    assert response.code in (200, 201)
+    assert json.loads((jp_root_dir / "q.ipynb").read_text()) == notebook
