@@ -5,9 +5,9 @@ import * as React from 'react';
 import { StatusModel, StatusState } from '../server/status';
 
 /**
- * Properties of the server status section.
+ * Properties of a view of the status model's state.
  */
-interface IStatusSectionProps {
+export interface IStatusSectionProps {
   readonly state: StatusState;
   readonly trans: TranslationBundle;
   readonly onRetry: () => void;
@@ -76,21 +76,28 @@ export function StatusSection(props: IStatusSectionProps): JSX.Element {
 }
 
 /**
- * The panel body: a view of the status model.
+ * A widget that renders one view of the status model's state, again at every
+ * change; "retry" reads the status afresh.
  */
-export class StatusView extends ReactWidget {
-  constructor(options: StatusView.IOptions) {
+export class StatusModelView extends ReactWidget {
+  constructor(
+    options: StatusView.IOptions,
+    view: (props: IStatusSectionProps) => JSX.Element | null,
+    className: string
+  ) {
     super();
     this._model = options.model;
     this._trans = options.trans;
-    this.addClass('jp-mlpTokens-body');
+    this._view = view;
+    this.addClass(className);
   }
 
   protected render(): JSX.Element {
+    const View = this._view;
     return (
       <UseSignal signal={this._model.stateChanged}>
         {() => (
-          <StatusSection
+          <View
             state={this._model.state}
             trans={this._trans}
             onRetry={() => void this._model.refresh()}
@@ -102,6 +109,16 @@ export class StatusView extends ReactWidget {
 
   private _model: StatusModel;
   private _trans: TranslationBundle;
+  private _view: (props: IStatusSectionProps) => JSX.Element | null;
+}
+
+/**
+ * The panel body: a view of the status model.
+ */
+export class StatusView extends StatusModelView {
+  constructor(options: StatusView.IOptions) {
+    super(options, StatusSection, 'jp-mlpTokens-body');
+  }
 }
 
 export namespace StatusView {

@@ -1,17 +1,15 @@
-import { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { StatusModel, StatusState } from '../server/status';
+import {
+  type IStatusSectionProps,
+  StatusModelView,
+  StatusView
+} from './StatusView';
 
 /**
  * Properties of the vault problem notice.
  */
-interface IVaultProblemProps {
-  readonly state: StatusState;
-  readonly trans: TranslationBundle;
-  readonly onRetry: () => void;
-}
+type IVaultProblemProps = IStatusSectionProps;
 
 /**
  * What the server says is wrong with the vault file, if anything: set
@@ -73,35 +71,8 @@ export function VaultProblemNotice(
 /**
  * The notice at the top of the panel: a view of the status model.
  */
-export class VaultProblemView extends ReactWidget {
-  constructor(options: VaultProblemView.IOptions) {
-    super();
-    this._model = options.model;
-    this._trans = options.trans;
-    this.addClass('jp-mlpTokens-vaultProblems');
-  }
-
-  protected render(): JSX.Element {
-    return (
-      <UseSignal signal={this._model.stateChanged}>
-        {() => (
-          <VaultProblemNotice
-            state={this._model.state}
-            trans={this._trans}
-            onRetry={() => void this._model.refresh()}
-          />
-        )}
-      </UseSignal>
-    );
-  }
-
-  private _model: StatusModel;
-  private _trans: TranslationBundle;
-}
-
-export namespace VaultProblemView {
-  export interface IOptions {
-    model: StatusModel;
-    trans: TranslationBundle;
+export class VaultProblemView extends StatusModelView {
+  constructor(options: StatusView.IOptions) {
+    super(options, VaultProblemNotice, 'jp-mlpTokens-vaultProblems');
   }
 }
