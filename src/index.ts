@@ -423,6 +423,7 @@ const statusBarPlugin: JupyterFrontEndPlugin<void> = {
     if (statusBar) {
       const item = new TokenStatusItem({
         vault,
+        status: context.status,
         expiry,
         trans,
         onClick: () => app.shell.activateById(panel.id)

@@ -1,3 +1,4 @@
+import { PageConfig } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import {
@@ -15,7 +16,7 @@ import {
   ValidationError
 } from './api';
 import { NoActiveTokenError } from './platform/connection';
-import { ServerExtensionError } from './server/request';
+import { NOT_RUNNING, ServerExtensionError } from './server/request';
 
 /**
  * What the failed operation was about, to make the sentence precise.
@@ -52,11 +53,15 @@ export function describeError(
     );
   }
   if (error instanceof ServerExtensionError) {
-    return error.status === null
-      ? trans.__(
-          'The Jupyter server could not be reached — check your connection and try again.'
-        )
-      : error.message;
+    if (error.status === null) {
+      return trans.__(
+        'The Jupyter server could not be reached — check your connection and try again.'
+      );
+    }
+    if (error.code === NOT_RUNNING) {
+      return describeNotRunning(trans);
+    }
+    return error.message;
   }
   if (!(error instanceof MLPlatformError)) {
     return trans.__('Something unexpected went wrong: %1', String(error));
@@ -140,6 +145,21 @@ export function describeError(
     'The ML Platform API refused the request (HTTP %1).',
     String(error.status ?? '?')
   );
+}
+
+/**
+ * The one sentence for a server without the server part: what to do, for a
+ * JupyterHub server (restart it from the Hub Control Panel) or a JupyterLab
+ * of one's own.
+ */
+export function describeNotRunning(trans: TranslationBundle): string {
+  return PageConfig.getOption('hubPrefix')
+    ? trans.__(
+        'The server part of ML Platform Tokens is not running on this server — if you have just installed it, restart your server: File → Hub Control Panel → Stop My Server, then Start My Server.'
+      )
+    : trans.__(
+        'The server part of ML Platform Tokens is not running on this server — if you have just installed it, stop JupyterLab, start it again and reload this page.'
+      );
 }
 
 /**

@@ -3,7 +3,7 @@ import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { IServerStatus } from '../tokens';
-import { requestAPI, ServerExtensionError } from './request';
+import { NOT_RUNNING, requestAPI, ServerExtensionError } from './request';
 
 /**
  * What is known about the server extension.
@@ -11,7 +11,12 @@ import { requestAPI, ServerExtensionError } from './request';
 export type StatusState =
   | { readonly kind: 'loading' }
   | { readonly kind: 'ready'; readonly status: IServerStatus }
-  | { readonly kind: 'error'; readonly message: string };
+  | { readonly kind: 'error'; readonly message: string }
+  /**
+   * The Jupyter server has no such route: the server part is not running
+   * there (installed after the server started, or not enabled).
+   */
+  | { readonly kind: 'not-running' };
 
 /**
  * The part of the vault model the status follows: the server says in its
@@ -119,6 +124,10 @@ export class StatusModel {
       );
       this._setState({ kind: 'ready', status });
     } catch (error) {
+      if (error instanceof ServerExtensionError && error.code === NOT_RUNNING) {
+        this._setState({ kind: 'not-running' });
+        return;
+      }
       const message =
         error instanceof ServerExtensionError ? error.message : String(error);
       this._setState({ kind: 'error', message });

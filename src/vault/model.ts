@@ -54,7 +54,16 @@ export class VaultModel implements IDisposable {
   }
 
   /**
-   * Emitted after every change of the saved tokens (any field).
+   * Why the saved tokens could not be read, while they never were; null
+   * once they are (or while the first read is on its way).
+   */
+  get loadError(): unknown {
+    return this._loadError;
+  }
+
+  /**
+   * Emitted after every change of the saved tokens (any field), and when
+   * their first read fails (`loadError`).
    */
   get changed(): ISignal<this, IVaultState> {
     return this._changed;
@@ -86,7 +95,16 @@ export class VaultModel implements IDisposable {
   refresh(): Promise<void> {
     if (!this._pending) {
       this._pending = this._call<IVaultState>('tokens', { method: 'GET' })
-        .then(state => this._apply(state))
+        .then(
+          state => this._apply(state),
+          (error: unknown) => {
+            if (!this._loaded && !this._isDisposed) {
+              this._loadError = error;
+              this._changed.emit(this._state);
+            }
+            throw error;
+          }
+        )
         .finally(() => {
           this._pending = null;
         });
@@ -232,6 +250,7 @@ export class VaultModel implements IDisposable {
     const before = this.active;
     this._state = state;
     this._loaded = true;
+    this._loadError = null;
     const after = this.active;
     this._changed.emit(state);
     if (
@@ -247,6 +266,7 @@ export class VaultModel implements IDisposable {
   private _serverSettings: ServerConnection.ISettings;
   private _state: IVaultState = { tokens: [], active_id: null };
   private _loaded = false;
+  private _loadError: unknown = null;
   private _pending: Promise<void> | null = null;
   private _changed = new Signal<this, IVaultState>(this);
   private _activeChanged = new Signal<this, IActiveToken | null>(this);

@@ -35,6 +35,24 @@ export class ActiveTokenSection extends ReactWidget {
   private _renderContent(): JSX.Element {
     const { vault, verification, trans, onAdd, onRedeem } = this._options;
     const active = vault.active;
+    if (!vault.loaded && vault.loadError !== null) {
+      return (
+        <div className="jp-mlpTokens-error" role="alert">
+          <p>
+            {trans.__(
+              'The saved tokens could not be read: %1',
+              describeError(vault.loadError, trans)
+            )}
+          </p>
+          <button
+            className="jp-mlpTokens-button"
+            onClick={() => void vault.refresh().catch(() => undefined)}
+          >
+            {trans.__('Try again')}
+          </button>
+        </div>
+      );
+    }
     if (!vault.loaded) {
       return (
         <p className="jp-mlpTokens-muted" role="status">

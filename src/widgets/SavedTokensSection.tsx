@@ -178,7 +178,7 @@ export class SavedTokensSection extends ReactWidget {
                 {trans.__('Redeem registration token')}
               </button>
             </div>
-            {vault.tokens.length === 0 ? (
+            {!vault.loaded ? null : vault.tokens.length === 0 ? (
               <p className="jp-mlpTokens-muted">
                 {trans.__('No access token is saved on this server.')}
               </p>

@@ -3,6 +3,7 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { keyIcon } from '../icons';
+import { StatusModel } from '../server/status';
 import { describeExpiry, describeRole } from '../time';
 import { ExpiryWatcher } from '../vault/expiry';
 import { VaultModel } from '../vault/model';
@@ -19,28 +20,37 @@ export class TokenStatusItem extends ReactWidget {
   }
 
   protected render(): JSX.Element {
-    const { vault, expiry } = this._options;
+    const { vault, status, expiry } = this._options;
     return (
-      <UseSignal signal={vault.changed}>
+      <UseSignal signal={status.stateChanged}>
         {() => (
-          <UseSignal signal={expiry.changed}>{() => this._content()}</UseSignal>
+          <UseSignal signal={vault.changed}>
+            {() => (
+              <UseSignal signal={expiry.changed}>
+                {() => this._content()}
+              </UseSignal>
+            )}
+          </UseSignal>
         )}
       </UseSignal>
     );
   }
 
   private _content(): JSX.Element {
-    const { vault, expiry, trans, onClick } = this._options;
+    const { vault, status, expiry, trans, onClick } = this._options;
     const active = vault.active;
-    const warning = expiry.state.window !== null;
-    const text = active
-      ? trans.__(
-          '%1 · %2 · %3',
-          active.label,
-          describeRole(active.role, trans),
-          describeExpiry(active.expires_at, trans)
-        )
-      : trans.__('No ML Platform token');
+    const notRunning = status.state.kind === 'not-running';
+    const warning = notRunning || expiry.state.window !== null;
+    const text = notRunning
+      ? trans.__('ML Platform Tokens: restart the server')
+      : active
+        ? trans.__(
+            '%1 · %2 · %3',
+            active.label,
+            describeRole(active.role, trans),
+            describeExpiry(active.expires_at, trans)
+          )
+        : trans.__('No ML Platform token');
     return (
       <button
         className={`jp-mlpTokens-statusButton${warning ? ' jp-mod-warning' : ''}`}
@@ -66,6 +76,10 @@ export class TokenStatusItem extends ReactWidget {
 export namespace TokenStatusItem {
   export interface IOptions {
     vault: VaultModel;
+    /**
+     * The server part's status: without the server part, the item says so.
+     */
+    status: StatusModel;
     expiry: ExpiryWatcher;
     trans: TranslationBundle;
     onClick: () => void;

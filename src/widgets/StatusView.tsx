@@ -2,6 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { describeNotRunning } from '../messages';
 import { StatusModel, StatusState } from '../server/status';
 
 /**
@@ -26,6 +27,9 @@ export function StatusSection(props: IStatusSectionProps): JSX.Element {
           {trans.__('Checking the server extension…')}
         </p>
       );
+    case 'not-running':
+      // The panel's notice says it; this section is hidden meanwhile.
+      return <p className="jp-mlpTokens-error">{describeNotRunning(trans)}</p>;
     case 'error':
       return (
         <div className="jp-mlpTokens-error" role="alert">

@@ -55,6 +55,11 @@ export class TokensPanel extends SidePanel {
     const status = new StatusView({ model, trans });
     status.title.label = trans.__('Server');
     this.addSection(status, 1000);
+
+    // Without the server part, the notice alone says what to do: the
+    // sections could only show what is not there.
+    this._status = model;
+    model.stateChanged.connect(this._showSections, this);
   }
 
   /**
@@ -85,6 +90,7 @@ export class TokensPanel extends SidePanel {
     section.addWidget(widget);
 
     this._ranks.set(section, rank);
+    section.setHidden(this._status?.state.kind === 'not-running');
     const index = this.widgets.findIndex(
       other => (this._ranks.get(other) ?? Infinity) > rank
     );
@@ -110,10 +116,21 @@ export class TokensPanel extends SidePanel {
     if (this.isDisposed) {
       return;
     }
+    this._status?.stateChanged.disconnect(this._showSections, this);
     Signal.clearData(this);
     super.dispose();
   }
 
+  private _showSections(): void {
+    const hidden = this._status?.state.kind === 'not-running';
+    for (const [widget, rank] of this._ranks) {
+      if (rank !== -Infinity) {
+        widget.setHidden(hidden);
+      }
+    }
+  }
+
+  private _status: StatusModel | null = null;
   private _ranks = new Map<Widget, number>();
   private _refreshRequested = new Signal<this, void>(this);
 }

@@ -1,5 +1,6 @@
 import * as React from 'react';
 
+import { describeNotRunning } from '../messages';
 import {
   type IStatusSectionProps,
   StatusModelView,
@@ -12,13 +13,27 @@ import {
 type IVaultProblemProps = IStatusSectionProps;
 
 /**
- * What the server says is wrong with the vault file, if anything: set
- * aside (damaged; a copy was kept) or unreadable. Nothing when all is well.
+ * What is wrong with the server part or the vault file, if anything: the
+ * server part not running, the vault set aside (damaged; a copy was kept)
+ * or unreadable. Nothing when all is well.
  */
 export function VaultProblemNotice(
   props: IVaultProblemProps
 ): JSX.Element | null {
   const { state, trans, onRetry } = props;
+  if (state.kind === 'not-running') {
+    return (
+      <div
+        className="jp-mlpTokens-vaultProblem jp-mlpTokens-vaultProblem-error jp-mlpTokens-notRunning"
+        role="alert"
+      >
+        <p>{describeNotRunning(trans)}</p>
+        <button className="jp-mlpTokens-button" onClick={onRetry}>
+          {trans.__('Try again')}
+        </button>
+      </div>
+    );
+  }
   const vault = state.kind === 'ready' ? state.status.vault : undefined;
   if (vault?.error) {
     return (

@@ -21,10 +21,13 @@ const ROOT = path.resolve(__dirname, '../..');
 
 export class TestServer {
   /**
-   * Start the server; `baseUrl` defaults to MLP_BASE_URL or '/'.
+   * Start the server; `baseUrl` defaults to MLP_BASE_URL or '/'. With
+   * `serverPart: false` the extension's server part is not enabled (as on a
+   * server started before the extension was installed).
    */
   static async start(
-    baseUrl = process.env.MLP_BASE_URL || '/'
+    baseUrl = process.env.MLP_BASE_URL || '/',
+    options: { serverPart?: boolean } = {}
   ): Promise<TestServer> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-kernel-sync-'));
     for (const sub of ['root', 'data', 'runtime', 'ipython']) {
@@ -53,7 +56,12 @@ export class TestServer {
         `--ServerApp.base_url=${baseUrl}`,
         `--ServerApp.root_dir=${path.join(dir, 'root')}`,
         '--ServerApp.allow_root=True',
-        `--MLPlatformTokens.vault_path=${path.join(dir, 'vault', 'vault.json')}`
+        `--MLPlatformTokens.vault_path=${path.join(dir, 'vault', 'vault.json')}`,
+        ...(options.serverPart === false
+          ? [
+              '--ServerApp.jpserver_extensions={"jupyterlab_mlplatform_tokens": False}'
+            ]
+          : [])
       ],
       {
         cwd: dir,
