@@ -37,3 +37,17 @@ c.Spawner.environment = {"MLPLATFORM_API_URL": os.environ["MLP_HUB_API_URL"]}
 # A 2-core machine starting JupyterLab.
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 90
+
+# The people who install this extension for themselves (journey 6): their
+# servers run the same stack without it, from an environment made with
+# --system-site-packages, so that their `%pip install` (to ~/.local) counts.
+_own_prefix = os.environ["MLP_HUB_OWN_PREFIX"]
+_own_users = {name for name in os.environ.get("MLP_HUB_OWN_USERS", "").split(",") if name}
+
+
+def _own_install_server(spawner):
+    if spawner.user.name in _own_users:
+        spawner.cmd = [os.path.join(_own_prefix, "bin", "jupyterhub-singleuser")]
+
+
+c.Spawner.pre_spawn_hook = _own_install_server

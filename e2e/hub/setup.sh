@@ -3,7 +3,11 @@
 # this extension (scripts/check-wheel.sh, unless dist/ holds one newer than
 # every source), and for each hub configuration a system-wide environment
 # under /opt/mlp-hub-<name> made from /usr/bin/python3 with JupyterHub, its
-# authenticator, JupyterLab, this wheel, and configurable-http-proxy from npm.
+# authenticator, JupyterLab, Notebook 7, this wheel, and
+# configurable-http-proxy from npm; and next to it /opt/mlp-hub-<name>-own,
+# the same single-user stack without this extension, made with
+# --system-site-packages (as a system Python is), for the person who installs
+# the extension for themselves with %pip.
 # Needs root. Run again, it only redoes what changed.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -78,8 +82,9 @@ build_hub() {
   chmod -R a+rX "$prefix"
 
   # The people on the hub run it as themselves, not as root.
-  runuser -u nobody -- "$prefix/bin/python" -c \
-    'import jupyterhub, jupyterlab, ipykernel, jupyterlab_mlplatform_tokens' ||
+  # (From /, so that this checkout's own package folder is not what is found.)
+  (cd / && runuser -u nobody -- "$prefix/bin/python" -c \
+    'import jupyterhub, jupyterlab, notebook, ipykernel, jupyterlab_mlplatform_tokens') ||
     die "hub $name cannot be used by other users"
   PATH="$prefix/bin:/usr/bin:/bin" "$prefix/bin/jupyter" server extension list 2>&1 |
     grep -A1 'jupyterlab_mlplatform_tokens' | grep -qi 'ok' ||
@@ -88,6 +93,37 @@ build_hub() {
   echo "hub $name: built in $prefix"
 }
 
+# The single-user stack of configuration $1 without this extension, where a
+# person's own `pip install` (to ~/.local) counts.
+build_own() {
+  local name="$1" prefix stamp want
+  prefix="$(hub_prefix "$name")-own"
+  stamp="$prefix/.mlp-e2e-stamp"
+  want="$(cat "$HUB_DIR/requirements-$name.txt" "$HUB_DIR/requirements-lab.txt" "$0" |
+    sha256sum | cut -d' ' -f1) python=$("$SYSTEM_PYTHON" -V 2>&1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    echo "hub $name, own installs: up to date in $prefix"
+    return
+  fi
+  log "Building hub $name's environment for own installs in $prefix"
+  rm -rf "$prefix"
+  "$SYSTEM_PYTHON" -m venv --system-site-packages "$prefix"
+  "$prefix/bin/python" -m pip install --disable-pip-version-check -q \
+    -r "$HUB_DIR/requirements-$name.txt"
+  "$prefix/bin/python" -m pip check
+  chmod -R a+rX "$prefix"
+  # (From /, so that this checkout's own package folder is not what is found.)
+  if (cd / && runuser -u nobody -- "$prefix/bin/python" -c 'import jupyterlab_mlplatform_tokens' 2>/dev/null); then
+    die "hub $name: $prefix has this extension already"
+  fi
+  runuser -u nobody -- "$prefix/bin/python" -c \
+    'import site, sys; sys.exit(0 if site.ENABLE_USER_SITE else 1)' ||
+    die "hub $name: $prefix does not count its users' own installs"
+  printf '%s\n' "$want" >"$stamp"
+  echo "hub $name, own installs: built in $prefix"
+}
+
 for name in "${HUB_CONFIGS[@]}"; do
   build_hub "$name"
+  build_own "$name"
 done

@@ -19,6 +19,7 @@ const ROOT = path.resolve(HUB_DIR, '..', '..');
  * @typedef {{
  *   config: string,
  *   prefix: string,
+ *   ownPrefix: string,
  *   runDir: string,
  *   stateDir: string,
  *   sharedDir: string,
@@ -28,7 +29,7 @@ const ROOT = path.resolve(HUB_DIR, '..', '..');
  *   emulatorPid?: number,
  *   hubPid?: number,
  *   adminToken?: { value: string, name: string },
- *   people: { admin?: IPerson, alice?: IPerson, bob?: IPerson },
+ *   people: { admin?: IPerson, alice?: IPerson, bob?: IPerson, carol?: IPerson },
  *   userPassword: string,
  *   adminPassword: string,
  *   wheel: string,
@@ -103,6 +104,8 @@ function hubEnv(state) {
     MLP_HUB_PROXY_API_PORT: String(state.ports.proxyApi),
     MLP_HUB_ADMIN: state.people.admin?.name ?? '',
     MLP_HUB_API_URL: state.emulatorUrl,
+    MLP_HUB_OWN_PREFIX: state.ownPrefix,
+    MLP_HUB_OWN_USERS: state.people.carol?.name ?? '',
     MLP_HUB_USER_PASSWORD: state.userPassword,
     MLP_HUB_ADMIN_PASSWORD: state.adminPassword
   };

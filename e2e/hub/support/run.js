@@ -39,7 +39,7 @@ function secret(bytes) {
 function installedVersions(prefix) {
   const python = [
     'import importlib.metadata as m, json',
-    'names = ["jupyterhub", "jupyterhub-nativeauthenticator", "jupyterlab", "jupyter_server", "ipykernel", "jupyterlab_mlplatform_tokens"]',
+    'names = ["jupyterhub", "jupyterhub-nativeauthenticator", "jupyterlab", "notebook", "jupyter_server", "ipykernel", "jupyterlab_mlplatform_tokens"]',
     'found = {}',
     'for n in names:',
     '    try: found[n] = m.version(n)',
@@ -92,7 +92,7 @@ async function cleanUp(state) {
 }
 
 /**
- * Playwright's global setup: a fresh run folder, three OS accounts, the
+ * Playwright's global setup: a fresh run folder, four OS accounts, the
  * emulator with an Administrator token, and the hub.
  */
 async function setUp() {
@@ -127,6 +127,8 @@ async function setUp() {
   const state = {
     config,
     prefix,
+    // The same stack without this extension, for carol's own install.
+    ownPrefix: `${prefix}-own`,
     runDir: dir,
     stateDir: path.join(dir, 'state'),
     sharedDir,
@@ -148,7 +150,12 @@ async function setUp() {
   writeState(state);
 
   const tag = randomBytes(2).toString('hex');
-  for (const role of /** @type {const} */ (['admin', 'alice', 'bob'])) {
+  for (const role of /** @type {const} */ ([
+    'admin',
+    'alice',
+    'bob',
+    'carol'
+  ])) {
     const name = `mlpe2e-${tag}-${role}`;
     // Recorded before it exists, so a failure half-way still removes it.
     state.people[role] = { name, password: secret(12), home: '' };

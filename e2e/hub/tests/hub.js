@@ -15,6 +15,7 @@ const { configName, readState, runDir } = require('../support/hub');
 /** @typedef {import('../support/hub').IRunState} IRunState */
 /** @typedef {import('../support/hub').IPerson} IPerson */
 /** @typedef {import('@playwright/test').Page} Page */
+/** @typedef {'alice' | 'bob' | 'carol'} IRole someone on the hub */
 
 const PANEL = '#jp-mlpTokens-panel';
 const DIALOG = '.jp-Dialog';
@@ -63,7 +64,7 @@ function probeLine(value) {
  * shared-password authenticator.
  *
  * @param {IRunState} state
- * @param {'admin' | 'alice' | 'bob'} role
+ * @param {'admin' | IRole} role
  */
 function passwordOf(state, role) {
   if (state.config === '6') {
@@ -77,7 +78,7 @@ function passwordOf(state, role) {
  *
  * @param {Page} page
  * @param {IRunState} state
- * @param {'admin' | 'alice' | 'bob'} role
+ * @param {'admin' | IRole} role
  * @param {string} [next] where to go after logging in
  */
 async function submitLogin(page, state, role, next) {
@@ -95,7 +96,7 @@ async function submitLogin(page, state, role, next) {
  *
  * @param {Page} page
  * @param {IRunState} state
- * @param {'admin' | 'alice' | 'bob'} role
+ * @param {'admin' | IRole} role
  * @param {RegExp} message
  */
 async function expectLoginRefused(page, state, role, message) {
@@ -125,7 +126,7 @@ async function adminJoins(page, state) {
  *
  * @param {Page} page
  * @param {IRunState} state
- * @param {'admin' | 'alice' | 'bob'} role
+ * @param {'admin' | IRole} role
  * @param {RegExp} message what the page answers
  */
 async function signUp(page, state, role, message) {
@@ -150,7 +151,7 @@ async function signUp(page, state, role, message) {
  * @param {Page} page the newcomer's
  * @param {Page} adminPage the administrator's, logged in
  * @param {IRunState} state
- * @param {'alice' | 'bob'} role
+ * @param {IRole} role
  */
 async function join(page, adminPage, state, role) {
   const name = /** @type {IPerson} */ (state.people[role]).name;
@@ -188,39 +189,110 @@ async function join(page, adminPage, state, role) {
 
 /**
  * Log in and let the hub start the person's server (it sends them there);
- * resolves once their JupyterLab shows the tokens status item.
+ * resolves once their JupyterLab shows the tokens status item (or, with
+ * `extension: false`, once it has loaded without this extension).
  *
  * @param {Page} page
  * @param {IRunState} state
- * @param {'alice' | 'bob'} role
+ * @param {IRole} role
+ * @param {{ extension?: boolean }} [options]
  */
-async function logInToLab(page, state, role) {
+async function logInToLab(page, state, role, options = {}) {
   await submitLogin(page, state, role);
-  await waitForLab(page, state, role);
+  await waitForLab(page, state, role, options);
 }
 
 /**
- * Wait until the person's JupyterLab has loaded with this extension.
+ * Wait until the person's JupyterLab has loaded with this extension (or,
+ * with `extension: false`, without it).
  *
  * @param {Page} page
  * @param {IRunState} state
- * @param {'alice' | 'bob'} role
+ * @param {IRole} role
+ * @param {{ extension?: boolean }} [options]
  */
-async function waitForLab(page, state, role) {
+async function waitForLab(page, state, role, options = {}) {
   const name = /** @type {IPerson} */ (state.people[role]).name;
   await page.waitForURL(new RegExp(`/user/${name}/lab`), {
     timeout: 150 * 1000
   });
+  if (options.extension === false) {
+    await expect(page.locator('#jp-main-statusbar')).toBeVisible({
+      timeout: 90 * 1000
+    });
+    await expect(page.locator('#jp-mlpTokens-panel')).toHaveCount(0);
+    return;
+  }
   await expect(page.locator('.jp-mlpTokens-statusItem')).toBeVisible({
     timeout: 90 * 1000
   });
 }
 
 /**
+ * Run a command the way a user does: open the command palette (in
+ * JupyterLab and in Notebook 7), search for the label in the "ML Platform"
+ * category and click it.
+ *
+ * @param {Page} page
+ * @param {string} label
+ */
+async function runFromPalette(page, label) {
+  await page.keyboard.press('Control+Shift+C');
+  const search = page.locator('#modal-command-palette input');
+  await expect(search).toBeFocused();
+  await search.fill(`ML Platform ${label}`);
+  await page
+    .locator('#modal-command-palette .lm-CommandPalette-item', {
+      hasText: label
+    })
+    .first()
+    .click();
+}
+
+/**
+ * A new access token on the platform (the emulator mints it, as the
+ * platform's console would).
+ *
+ * @param {IRunState} state
+ * @param {string} name
+ * @param {'USER' | 'ADMIN'} [type]
+ * @returns {Promise<{ value: string, name: string }>}
+ */
+async function mintToken(state, name, type = 'USER') {
+  const answer = await fetch(`${state.emulatorUrl}/_emulator/tokens`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name, token_type: type })
+  });
+  expect(answer.status).toBe(201);
+  const minted =
+    /** @type {{ refresh_token: string, token: { name: string } }} */ (
+      await answer.json()
+    );
+  return { value: minted.refresh_token, name: minted.token.name };
+}
+
+/**
+ * In the open add dialog: paste the value, check it, see its name, save it
+ * as the active token.
+ *
+ * @param {Page} page
+ * @param {{ value: string, name: string }} token
+ */
+async function pasteAndSave(page, token) {
+  await pasteSecret(page, token.value, 'Check');
+  const confirm = page.locator(DIALOG);
+  await expect(confirm).toContainText('Save This Token?');
+  await expect(confirm).toContainText(token.name);
+  await confirm.getByRole('button', { name: 'Save and Make Active' }).click();
+  await expect(confirm).toHaveCount(0);
+}
+
+/**
  * The base URL of a person's single-user server.
  *
  * @param {IRunState} state
- * @param {'alice' | 'bob'} role
+ * @param {IRole} role
  */
 function serverUrl(state, role) {
   return `${state.hubUrl}/user/${/** @type {IPerson} */ (state.people[role]).name}`;
@@ -273,7 +345,7 @@ async function pageFetch(page, url, init = {}) {
  *
  * @param {Page} page
  * @param {IRunState} state
- * @param {'alice' | 'bob'} role
+ * @param {IRole} role
  * @returns {Promise<string | null>}
  */
 async function activeValue(page, state, role) {
@@ -507,14 +579,17 @@ module.exports = {
   adminJoins,
   join,
   logInToLab,
+  mintToken,
   newNotebook,
   openPanel,
   pageFetch,
+  pasteAndSave,
   pasteSecret,
   probeLine,
   recordTiming,
   rerunCellUntil,
   runCell,
+  runFromPalette,
   runInTerminal,
   runState,
   serverUrl,

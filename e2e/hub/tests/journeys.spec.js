@@ -1,9 +1,10 @@
 // @ts-check
 /**
- * Two people on a VK Cloud-shaped JupyterHub, in Chromium, through the
- * hub's real pages: alice (with an Administrator access token) and bob,
- * each their own OS account, and the hub's administrator. The journeys
- * build on each other and run in order on one hub.
+ * People on a VK Cloud-shaped JupyterHub, in Chromium, through the hub's
+ * real pages: alice (with an Administrator access token) and bob, each
+ * their own OS account, carol who installs the extension for herself, and
+ * the hub's administrator. The journeys build on each other and run in
+ * order on one hub.
  */
 const { expect, test } = require('@playwright/test');
 const { spawnSync } = require('child_process');
@@ -20,14 +21,17 @@ const {
   adminJoins,
   join,
   logInToLab,
+  mintToken,
   newNotebook,
   openPanel,
   pageFetch,
+  pasteAndSave,
   pasteSecret,
   probeLine,
   recordTiming,
   rerunCellUntil,
   runCell,
+  runFromPalette,
   runInTerminal,
   runState,
   serverUrl,
@@ -51,22 +55,30 @@ let state;
 let alice;
 /** @type {IPerson} */
 let bob;
+/** @type {IPerson} */
+let carol;
 /** @type {{ value: string, name: string }} */
 let adminToken;
 /** Every secret the journeys handled, for the log scan at the end. */
 const secrets = new Set();
 
-/** @type {{ admin: Page, alice: Page, bob: Page }} */
+/** @type {{ admin: Page, alice: Page, bob: Page, carol: Page }} */
 const pages = /** @type {any} */ ({});
 
 test.beforeAll(async ({ browser }) => {
   state = runState();
   alice = /** @type {IPerson} */ (state.people.alice);
   bob = /** @type {IPerson} */ (state.people.bob);
+  carol = /** @type {IPerson} */ (state.people.carol);
   adminToken = /** @type {{ value: string, name: string }} */ (
     state.adminToken
   );
-  for (const role of /** @type {const} */ (['admin', 'alice', 'bob'])) {
+  for (const role of /** @type {const} */ ([
+    'admin',
+    'alice',
+    'bob',
+    'carol'
+  ])) {
     pages[role] = await (await browser.newContext()).newPage();
   }
 });
@@ -444,14 +456,15 @@ test('4. a token printed in a notebook saved to shared, or in an uploaded notebo
 });
 
 /**
- * Leave alice's JupyterLab for the hub's home page with no saved layout to
- * restore: notebooks that were never saved ask for a kernel when restored,
- * which would stand between "Start My Server" and the first cell.
+ * Remove the person's saved JupyterLab layouts, so that the next start
+ * restores nothing: notebooks that were never saved ask for a kernel when
+ * restored, which would stand between "Start My Server" and the first cell.
+ *
+ * @param {Page} page theirs, on the hub's home page or in JupyterLab
+ * @param {'alice' | 'carol'} role
  */
-async function forgetLayout() {
-  const page = pages.alice;
-  await page.goto(`${state.hubUrl}/hub/home`);
-  const base = serverUrl(state, 'alice');
+async function forgetLayout(page, role) {
+  const base = serverUrl(state, role);
   const request = page.context().request;
   // Read afresh for every request: an answer may set a new one.
   const headers = async () => ({
@@ -472,10 +485,19 @@ async function forgetLayout() {
   }
 }
 
+/**
+ * Leave alice's JupyterLab for the hub's home page with no saved layout to
+ * restore.
+ */
+async function leaveForHubHome() {
+  await pages.alice.goto(`${state.hubUrl}/hub/home`);
+  await forgetLayout(pages.alice, 'alice');
+}
+
 test("5. alice's server stopped and started from Hub Control Panel, then the hub restarted: the vault is kept, a new kernel has the token", async () => {
   const page = pages.alice;
   const vaultBefore = vaultContent(alice);
-  await forgetLayout();
+  await leaveForHubHome();
   await page.locator('#stop').click();
   const afterStop = await startAndProbe(probeLine(adminToken.value));
   recordTiming('after Stop My Server', afterStop);
@@ -485,7 +507,7 @@ test("5. alice's server stopped and started from Hub Control Panel, then the hub
   );
 
   // The hub restarts (and stops the servers it started, as by default).
-  await forgetLayout();
+  await leaveForHubHome();
   await stopHub(state);
   await startHub(state);
   await page.goto(`${state.hubUrl}/hub/home`);
@@ -497,7 +519,218 @@ test("5. alice's server stopped and started from Hub Control Panel, then the hub
   );
 });
 
-test("6. the hub administrator (access:servers) can read alice's token values; no log holds one", async () => {
+/**
+ * Where pip put a person's own install of this extension: its Python
+ * package and its frontend, under ~/.local.
+ *
+ * @param {IPerson} person
+ */
+function ownInstall(person) {
+  const lib = path.join(person.home, '.local', 'lib');
+  const packages = fs.existsSync(lib)
+    ? fs
+        .readdirSync(lib)
+        .map(python =>
+          path.join(
+            lib,
+            python,
+            'site-packages',
+            'jupyterlab_mlplatform_tokens'
+          )
+        )
+        .filter(dir => fs.existsSync(dir))
+    : [];
+  const frontend = path.join(
+    person.home,
+    '.local',
+    'share',
+    'jupyter',
+    'labextensions',
+    'jupyterlab-mlplatform-tokens',
+    'package.json'
+  );
+  return { packages, frontend: fs.existsSync(frontend) };
+}
+
+test('6. carol installs the extension for herself with %pip: until her server restarts the panel says so in one sentence; after Stop and Start My Server it works', async () => {
+  const page = pages.carol;
+  await join(page, pages.admin, state, 'carol');
+  await logInToLab(page, state, 'carol', { extension: false });
+  await newNotebook(page);
+  await runCell(
+    page,
+    0,
+    `%pip install ${state.wheel}`,
+    /Successfully installed jupyterlab[-_]mlplatform[-_]tokens/i
+  );
+  // A user install, hers: the server part and the frontend under ~/.local.
+  await expect.poll(() => ownInstall(carol).packages.length).toBe(1);
+  expect(ownInstall(carol).frontend).toBe(true);
+  const uid = fs.statSync(carol.home).uid;
+  expect(fs.statSync(ownInstall(carol).packages[0]).uid).toBe(uid);
+  await page.keyboard.press('Control+s');
+
+  // The next page load has the frontend; her server still runs without the
+  // server part, and the panel says that alone, with what to do.
+  await page.goto(`${serverUrl(state, 'carol')}/lab?reset`);
+  await waitForLab(page, state, 'carol');
+  const panel = await openPanel(page);
+  const notice = panel.locator('.jp-mlpTokens-notRunning');
+  await expect(notice).toBeVisible();
+  const sentence = (await notice.locator('p').innerText()).trim();
+  expect(sentence).toContain(
+    'restart your server: File → Hub Control Panel → Stop My Server, then Start My Server.'
+  );
+  expect(sentence.match(/[.!?](\s|$)/g)).toHaveLength(1);
+  for (const contradiction of [
+    'Loading saved tokens',
+    'No access token is saved',
+    'No ML Platform token'
+  ]) {
+    expect(await page.locator('body').innerText()).not.toContain(contradiction);
+  }
+  await expect(page.locator('.jp-mlpTokens-statusItem')).toContainText(
+    'restart the server'
+  );
+
+  // She does what it says: File -> Hub Control Panel (a new tab), Stop My
+  // Server, Start My Server.
+  await forgetLayout(page, 'carol');
+  await page.locator('#jp-MainMenu').getByText('File', { exact: true }).click();
+  const opened = page.context().waitForEvent('page');
+  await page.locator('.lm-Menu-item', { hasText: 'Hub Control Panel' }).click();
+  const hub = await opened;
+  // The old tab would save its layout again once the server is back.
+  await page.close();
+  pages.carol = hub;
+  await hub.waitForURL(/\/hub\/home/);
+  await hub.locator('#stop').click();
+  await expect(hub.locator('#start')).toHaveText(/Start\s+My Server/, {
+    timeout: 60 * 1000
+  });
+  await hub.locator('#start').click();
+  await waitForLab(hub, state, 'carol');
+
+  const restarted = await openPanel(hub);
+  await expect(restarted.locator('.jp-mlpTokens-saved')).toContainText(
+    'No access token is saved on this server.'
+  );
+  await expect(hub.locator('.jp-mlpTokens-notRunning')).toHaveCount(0);
+  const token = await mintToken(state, `carol-${state.config}`);
+  secrets.add(token.value);
+  await restarted.locator('.jp-mlpTokens-saved .jp-mlpTokens-add').click();
+  await pasteAndSave(hub, token);
+  await expect(hub.locator('.jp-mlpTokens-statusItem')).toContainText(
+    token.name
+  );
+  await newNotebook(hub);
+  expect(await runCell(hub, 0, PROBE, /MLP:/)).toBe(probeLine(token.value));
+  const vault = fs.statSync(vaultPath(carol));
+  expect([vault.uid, vault.mode & 0o777]).toEqual([uid, 0o600]);
+});
+
+/**
+ * Click through the menu bar: the top menu, then its entries (submenus
+ * open on click too).
+ *
+ * @param {Page} page
+ * @param {string[]} labels
+ */
+async function clickMenu(page, labels) {
+  const [top, ...entries] = labels;
+  await page
+    .locator('.lm-MenuBar-itemLabel', { hasText: new RegExp(`^${top}$`) })
+    .click();
+  for (const label of entries) {
+    await page
+      .locator('.lm-Menu:visible .lm-Menu-itemLabel', {
+        hasText: new RegExp(`^${label}$`)
+      })
+      .click();
+  }
+}
+
+const LEFT_SIDEBAR = ['View', 'Left Sidebar', 'Show ML Platform Tokens'];
+
+test("7. Notebook 7 on the hub: the panel from View → Left Sidebar on the tree and a notebook page, the palette, and a live switch reaching that page's kernel", async () => {
+  const page = pages.alice;
+  const base = serverUrl(state, 'alice');
+  const created = await pageFetch(page, `${base}/api/contents/nb7.ipynb`, {
+    method: 'PUT',
+    body: {
+      type: 'notebook',
+      format: 'json',
+      content: notebook([{ source: PROBE }])
+    }
+  });
+  expect(created.status).toBe(201);
+
+  // The tree page: the panel opens from View -> Left Sidebar, and the same
+  // entry closes it; the palette opens it.
+  await page.goto(`${base}/tree`);
+  await expect(page.locator('#main-panel')).toBeVisible({
+    timeout: 90 * 1000
+  });
+  await clickMenu(page, LEFT_SIDEBAR);
+  const panel = page.locator('#jp-left-stack #jp-mlpTokens-panel');
+  await expect(panel).toBeVisible();
+  await expect(panel.locator('.jp-mlpTokens-active')).toContainText(
+    adminToken.name
+  );
+  await clickMenu(page, LEFT_SIDEBAR);
+  await expect(panel).toBeHidden();
+  await runFromPalette(page, 'Open Tokens Panel');
+  await expect(panel).toBeVisible();
+
+  // A notebook page: its kernel's first cell has the active token...
+  await page.goto(`${base}/notebooks/nb7.ipynb`);
+  await expect(page.locator('#main-panel')).toBeVisible({
+    timeout: 90 * 1000
+  });
+  await clickMenu(page, LEFT_SIDEBAR);
+  await expect(panel).toBeVisible();
+  const cell = page.locator('.jp-NotebookPanel .jp-Cell').first();
+  const output = cell.locator('.jp-OutputArea-output');
+  await expect
+    .poll(
+      async () => {
+        await cell.locator('.cm-content').click();
+        await page.keyboard.press('Control+Enter');
+        await page.waitForTimeout(1000);
+        return (await output.count()) > 0
+          ? (await output.innerText()).trim()
+          : '';
+      },
+      { timeout: 90 * 1000, intervals: [2000] }
+    )
+    .toBe(probeLine(adminToken.value));
+
+  // ...and a switch from the palette reaches it without a restart.
+  const second = await mintToken(state, `alice-nb7-${state.config}`);
+  secrets.add(second.value);
+  await runFromPalette(page, 'Add Access Token');
+  await pasteAndSave(page, second);
+  await expect(panel.locator('.jp-mlpTokens-active')).toContainText(
+    second.name
+  );
+  await rerunCellUntil(page, 0, probeLine(second.value));
+  await runFromPalette(page, 'Switch Active Access Token');
+  const select = page.locator(`${DIALOG} select`);
+  await expect(select).toBeVisible();
+  const choice = (await select.locator('option').allTextContents()).find(text =>
+    text.includes(adminToken.name)
+  );
+  expect(choice).toBeDefined();
+  await select.selectOption({ label: /** @type {string} */ (choice) });
+  await page.locator(`${DIALOG} .jp-mod-accept`).click();
+  await expect(page.locator(DIALOG)).toHaveCount(0);
+  await expect(panel.locator('.jp-mlpTokens-active')).toContainText(
+    adminToken.name
+  );
+  await rerunCellUntil(page, 0, probeLine(adminToken.value));
+});
+
+test("8. the hub administrator (access:servers) can read alice's token values; no log holds one", async () => {
   // What docs/jupyterhub.md says an administrator can do: log in to her
   // server (the hub asks to confirm) and read a value like she can.
   const page = await pages.admin.context().newPage();
@@ -512,7 +745,10 @@ test("6. the hub administrator (access:servers) can read alice's token values; n
   const listed = await page.goto(`${api}/tokens`);
   expect(listed?.status()).toBe(200);
   const list = JSON.parse(await page.innerText('body'));
-  const read = await page.goto(`${api}/tokens/${list.active_id}/value`);
+  const saved = list.tokens.find(
+    (/** @type {{ name: string }} */ token) => token.name === adminToken.name
+  );
+  const read = await page.goto(`${api}/tokens/${saved.id}/value`);
   expect(read?.status()).toBe(200);
   const { value } = JSON.parse(await page.innerText('body'));
   expect(probeLine(value)).toBe(probeLine(adminToken.value));
