@@ -8,8 +8,9 @@ activating, renaming, removing and the invitation notes need ``write``; the
 upstream pipe needs ``write`` too, since it acts on the platform with the
 caller's credentials. ``APIHandler.prepare`` checks XSRF on every POST, PATCH
 and DELETE. Vault work runs off the event loop (``service.py``). Errors are
-``{"message": "<one sentence>"}`` with the matching status (the upstream pipe
-answers in the ML Platform API's error shape instead, see ``upstream.py``).
+``{"message": "<one sentence>", "code": "<code>", "params": {...}}`` with the
+matching status (``messages.py``; the upstream pipe answers in the ML Platform
+API's error shape instead, see ``upstream.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from jupyter_server.utils import url_path_join
 from . import __version__
 from . import validate as check
 from .extension import Context
+from .messages import CodedError, notice
 from .records import RecordNotFound, TokenMetadata, VaultError
 from .upstream import AUTH_HEADER, PipeRequest, PipeResponse
 
@@ -60,8 +62,8 @@ class BaseHandler(APIHandler):
         self.set_status(status)
         self.finish(json.dumps(payload), set_content_type="application/json; charset=UTF-8")
 
-    def fail(self, status: int, message: str) -> None:
-        self.write_json({"message": message}, status)
+    def fail(self, status: int, error: CodedError) -> None:
+        self.write_json(error.to_json(), status)
 
     def body(self, fields: tuple[str, ...]) -> dict[str, Any]:
         return check.json_object(self.request.body, fields)
@@ -78,9 +80,9 @@ def _answers_errors(method: Any) -> Any:
         try:
             await method(self, *args, **kwargs)
         except check.InputError as error:
-            self.fail(400, str(error))
+            self.fail(400, error)
         except VaultError as error:
-            self.fail(error.status, str(error))
+            self.fail(error.status, error)
 
     return wrapper
 
@@ -96,7 +98,9 @@ def _metadata(data: dict[str, Any]) -> TokenMetadata:
 
 def _record_id(value: str) -> str:
     if not check.is_record_id(value):
-        raise RecordNotFound("No saved token has this id; it may have been removed.")
+        raise RecordNotFound(
+            "token-not-found", "No saved token has this id; it may have been removed."
+        )
     return value
 
 
@@ -111,7 +115,7 @@ class StatusHandler(BaseHandler):
             await self.context.service.state()
             error = None
         except VaultError as failure:
-            error = str(failure)
+            error = failure
         problem = self.context.service.vault.path_problem
         self.write_json(
             {
@@ -123,7 +127,8 @@ class StatusHandler(BaseHandler):
                 "vault": {
                     "path": str(self.context.service.vault.path),
                     "path_problem": problem.to_json() if problem else None,
-                    "error": error,
+                    "error": str(error) if error else None,
+                    "error_info": error.to_json() if error else None,
                 },
             }
         )
@@ -150,17 +155,21 @@ class TokensHandler(BaseHandler):
         activate = check.boolean(data.get("activate", False), "activate")
         added = await self.context.service.add(value, label, metadata, activate=activate)
         state = await self.context.service.state()
-        message = (
-            "The token was saved."
+        said = (
+            notice("token-saved", "The token was saved.")
             if added.created
-            else f"This token is already saved as '{added.record.label}'."
+            else notice(
+                "token-already-saved",
+                f"This token is already saved as '{added.record.label}'.",
+                label=added.record.label,
+            )
         )
         self.write_json(
             {
                 "token": added.record.public(active=state.active_id == added.record.id),
                 "created": added.created,
                 "active_id": state.active_id,
-                "message": message,
+                **said,
             },
             201 if added.created else 200,
         )
@@ -215,7 +224,7 @@ class ActivateHandler(BaseHandler):
 
     def _no_body(self) -> None:
         if self.request.body.strip() not in (b"", b"{}", b"null"):
-            raise check.InputError("This request takes no body.")
+            raise check.InputError("body-not-allowed", "This request takes no body.")
 
 
 class DeactivateHandler(ActivateHandler):
@@ -276,8 +285,9 @@ class InvitationHandler(BaseHandler):
     @_answers_errors
     async def delete(self, invitation_id: str) -> None:
         if not check.is_record_id(invitation_id):
-            self.fail(404, "No invitation note has this id; it may have been removed.")
-            return
+            raise RecordNotFound(
+                "invitation-not-found", "No invitation note has this id; it may have been removed."
+            )
         await self.context.service.remove_invitation(invitation_id)
         self.set_status(204)
         self.finish()
@@ -292,7 +302,11 @@ class RedactionsHandler(BaseHandler):
     async def get(self) -> None:
         after = self.get_query_argument("after", "0")
         if not after.isdigit() or len(after) > 12:
-            raise check.InputError("The parameter 'after' must be a whole number.")
+            raise check.InputError(
+                "param-not-integer",
+                "The parameter 'after' must be a whole number.",
+                param="after",
+            )
         entries = self.context.redactions.after(int(after))
         self.write_json(
             {

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import validate
+from .messages import CodedError, Param
 
 SCHEMA_VERSION = 1
 
@@ -25,8 +26,11 @@ MAX_INVITATIONS = 200
 FINGERPRINT_MIN_LENGTH = 8
 
 
-class VaultError(Exception):
-    """A vault operation failed; ``str(error)`` is one sentence for the user."""
+class VaultError(CodedError):
+    """A vault operation failed; ``str(error)`` is one sentence for the user.
+
+    ``code`` and ``params`` say the same for the frontend (``messages.py``).
+    """
 
     status = 500
 
@@ -50,7 +54,16 @@ class VaultBusy(VaultError):
 
 
 class CorruptVault(Exception):
-    """The vault file's content is not a vault (internal; leads to a move aside)."""
+    """The vault file's content is not a vault (internal; leads to a move aside).
+
+    ``str()`` is the English reason; ``cause`` and ``params`` say it for the
+    frontend (see ``Vault._set_aside``).
+    """
+
+    def __init__(self, reason: str, cause: str = "not-a-vault", **params: Param) -> None:
+        super().__init__(reason)
+        self.cause = cause
+        self.params = params
 
 
 def new_id() -> str:
@@ -161,7 +174,9 @@ class VaultState:
     def get(self, record_id: str) -> TokenRecord:
         record = self.find(record_id)
         if record is None:
-            raise RecordNotFound("No saved token has this id; it may have been removed.")
+            raise RecordNotFound(
+                "token-not-found", "No saved token has this id; it may have been removed."
+            )
         return record
 
     def find_value(self, value: str) -> TokenRecord | None:
@@ -195,8 +210,10 @@ class VaultState:
             return self._replaced(refreshed), refreshed, False
         if len(self.tokens) >= MAX_TOKENS:
             raise VaultFull(
+                "vault-full",
                 f"The vault already keeps {MAX_TOKENS} tokens, the most it holds; "
-                "remove one you no longer need."
+                "remove one you no longer need.",
+                max=MAX_TOKENS,
             )
         record = TokenRecord(
             id=new_id(),
@@ -236,14 +253,18 @@ class VaultState:
     def with_invitation(self, invitation: Invitation) -> VaultState:
         if len(self.invitations) >= MAX_INVITATIONS:
             raise VaultFull(
+                "invitations-full",
                 f"The vault already keeps {MAX_INVITATIONS} invitation notes; "
-                "remove some you no longer need."
+                "remove some you no longer need.",
+                max=MAX_INVITATIONS,
             )
         return replace(self, invitations=(*self.invitations, invitation))
 
     def without_invitation(self, invitation_id: str) -> VaultState:
         if not any(item.id == invitation_id for item in self.invitations):
-            raise RecordNotFound("No invitation note has this id; it may have been removed.")
+            raise RecordNotFound(
+                "invitation-not-found", "No invitation note has this id; it may have been removed."
+            )
         return replace(
             self, invitations=tuple(item for item in self.invitations if item.id != invitation_id)
         )
@@ -270,7 +291,11 @@ class VaultState:
         version = data.get("schema")
         if version != SCHEMA_VERSION:
             if isinstance(version, int) and version > SCHEMA_VERSION:
-                raise CorruptVault(f"it was written by a newer version (schema {version})")
+                raise CorruptVault(
+                    f"it was written by a newer version (schema {version})",
+                    "newer-schema",
+                    version=version,
+                )
             raise CorruptVault("it has no known schema version")
         _expect(set(data) <= {"schema", "active_id", "tokens", "invitations"}, "unknown keys")
         tokens = tuple(_parse_token(item) for item in _list(data.get("tokens", [])))

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from .messages import CodedError
+
 #: Longest token value accepted; the browser client uses the same bound
 #: (`TOKEN_VALUE_MAX_LENGTH` in `src/api/limits.ts`).
 TOKEN_VALUE_MAX_LENGTH = 4096
@@ -36,25 +38,34 @@ _TIMESTAMP = re.compile(
 _TTL_MAX_LENGTH = 32
 
 
-class InputError(ValueError):
-    """Bad input; ``str(error)`` is the sentence to show."""
+class InputError(CodedError, ValueError):
+    """Bad input; ``str(error)`` is the sentence to show.
+
+    ``code`` and ``params`` say the same for the frontend (``messages.py``).
+    """
 
 
 def json_object(body: bytes, allowed: Iterable[str]) -> dict[str, Any]:
     """Parse a request body that must be a JSON object with only ``allowed`` keys."""
     if len(body) > BODY_MAX_BYTES:
-        raise InputError(f"The request body is larger than {BODY_MAX_BYTES // 1024} KiB.")
+        raise InputError(
+            "body-too-large",
+            f"The request body is larger than {BODY_MAX_BYTES // 1024} KiB.",
+            max_kib=BODY_MAX_BYTES // 1024,
+        )
     try:
         data = json.loads(body or b"null")
     except (ValueError, UnicodeDecodeError):
-        raise InputError("The request body is not valid JSON.") from None
+        raise InputError("body-not-json", "The request body is not valid JSON.") from None
     if not isinstance(data, dict):
-        raise InputError("The request body must be a JSON object.")
+        raise InputError("body-not-object", "The request body must be a JSON object.")
     unknown = sorted(set(data) - set(allowed))
     if unknown:
         # Keys are names the client chose, not values; still, show only a short, safe form.
         shown = unknown[0] if _is_safe_key(unknown[0]) else "?"
-        raise InputError(f"The request has an unknown field '{shown}'.")
+        raise InputError(
+            "field-unknown", f"The request has an unknown field '{shown}'.", field=shown
+        )
     return data
 
 
@@ -65,7 +76,7 @@ def _is_safe_key(key: str) -> bool:
 def required(data: Mapping[str, Any], key: str) -> Any:
     """``data[key]``, or InputError naming the missing field."""
     if key not in data:
-        raise InputError(f"The field '{key}' is required.")
+        raise InputError("field-required", f"The field '{key}' is required.", field=key)
     return data[key]
 
 
@@ -81,12 +92,17 @@ def is_token_value(value: object) -> bool:
 def token_value(value: object) -> str:
     """A token value as pasted: printable ASCII without spaces, 1 to 4096 characters."""
     if not isinstance(value, str) or value == "":
-        raise InputError("The token value is empty.")
+        raise InputError("token-empty", "The token value is empty.")
     if len(value) > TOKEN_VALUE_MAX_LENGTH:
-        raise InputError(f"The token value is longer than {TOKEN_VALUE_MAX_LENGTH} characters.")
+        raise InputError(
+            "token-too-long",
+            f"The token value is longer than {TOKEN_VALUE_MAX_LENGTH} characters.",
+            max=TOKEN_VALUE_MAX_LENGTH,
+        )
     if not is_token_value(value):
         raise InputError(
-            "The token value may contain only printable ASCII characters without spaces."
+            "token-not-ascii",
+            "The token value may contain only printable ASCII characters without spaces.",
         )
     return value
 
@@ -104,14 +120,18 @@ def is_label(value: object) -> bool:
 def label(value: object) -> str:
     """A label: trimmed, 1 to 100 printable characters, kept exactly as typed otherwise."""
     if not isinstance(value, str):
-        raise InputError("The label must be text.")
+        raise InputError("label-not-text", "The label must be text.")
     text = value.strip()
     if not text:
-        raise InputError("The label is empty.")
+        raise InputError("label-empty", "The label is empty.")
     if len(text) > LABEL_MAX_LENGTH:
-        raise InputError(f"The label is longer than {LABEL_MAX_LENGTH} characters.")
+        raise InputError(
+            "label-too-long",
+            f"The label is longer than {LABEL_MAX_LENGTH} characters.",
+            max=LABEL_MAX_LENGTH,
+        )
     if not text.isprintable():
-        raise InputError("The label may contain only printable characters.")
+        raise InputError("label-not-printable", "The label may contain only printable characters.")
     return text
 
 
@@ -130,8 +150,11 @@ def text(value: object, field: str, *, allow_empty: bool = False) -> str:
     if not is_text(value, allow_empty=allow_empty):
         need = "" if allow_empty else "non-empty, "
         raise InputError(
+            "field-not-text-or-empty" if allow_empty else "field-not-text",
             f"The field '{field}' must be {need}printable text of at most "
-            f"{NAME_MAX_LENGTH} characters."
+            f"{NAME_MAX_LENGTH} characters.",
+            field=field,
+            max=NAME_MAX_LENGTH,
         )
     return str(value)
 
@@ -139,7 +162,7 @@ def text(value: object, field: str, *, allow_empty: bool = False) -> str:
 def role(value: object) -> str:
     """``USER`` or ``ADMIN``."""
     if value not in ROLES:
-        raise InputError("The field 'role' must be USER or ADMIN.")
+        raise InputError("role-invalid", "The field 'role' must be USER or ADMIN.", field="role")
     return str(value)
 
 
@@ -151,7 +174,9 @@ def timestamp(value: object, field: str, *, nullable: bool) -> str | None:
     if parsed is None:
         extra = " or null" if nullable else ""
         raise InputError(
-            f"The field '{field}' must be a date-time such as 2030-01-31T12:00:00Z{extra}."
+            "field-not-timestamp-or-null" if nullable else "field-not-timestamp",
+            f"The field '{field}' must be a date-time such as 2030-01-31T12:00:00Z{extra}.",
+            field=field,
         )
     return format_timestamp(parsed)
 
@@ -210,11 +235,17 @@ def ttl(value: object, field: str) -> str:
         and sum(int(part or 0) for part in match.groups()) > 0
     ):
         return value
-    raise InputError(f"The field '{field}' must be a duration such as 2h45m30s, 90m or 45s.")
+    raise InputError(
+        "field-not-ttl",
+        f"The field '{field}' must be a duration such as 2h45m30s, 90m or 45s.",
+        field=field,
+    )
 
 
 def boolean(value: object, field: str) -> bool:
     """A JSON true or false."""
     if not isinstance(value, bool):
-        raise InputError(f"The field '{field}' must be true or false.")
+        raise InputError(
+            "field-not-boolean", f"The field '{field}' must be true or false.", field=field
+        )
     return value

@@ -36,12 +36,13 @@ import os
 import secrets
 import stat
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from .messages import Param, os_params
 from .records import CorruptVault, VaultBusy, VaultError, VaultState
 
 #: A vault file larger than this is not read (it cannot be ours).
@@ -61,9 +62,16 @@ class PathProblem:
 
     message: str
     moved_to: str
+    code: str = "vault-set-aside"
+    params: Mapping[str, Param] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, str]:
-        return {"message": self.message, "moved_to": self.moved_to}
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "message": self.message,
+            "moved_to": self.moved_to,
+            "code": self.code,
+            "params": dict(self.params),
+        }
 
 
 _Signature = tuple[int, int, int, int, int]
@@ -126,7 +134,10 @@ class Vault:
             yield
         except OSError as error:
             raise VaultError(
-                f"The token vault {self.path} could not be used ({_reason(error)})."
+                "vault-unusable",
+                f"The token vault {self.path} could not be used ({_reason(error)}).",
+                path=str(self.path),
+                **os_params(error),
             ) from None
 
     # Locking -------------------------------------------------------------------
@@ -139,15 +150,20 @@ class Vault:
             fd = os.open(self.lock_path, flags, 0o600)
         except OSError as error:
             raise VaultError(
-                f"The vault's lock file {self.lock_path} could not be opened ({_reason(error)})."
+                "lock-open-failed",
+                f"The vault's lock file {self.lock_path} could not be opened ({_reason(error)}).",
+                path=str(self.lock_path),
+                **os_params(error),
             ) from None
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
                 raise VaultError(
+                    "lock-foreign",
                     f"The vault's lock file {self.lock_path} belongs to another user or is "
                     "not a plain file; remove it, or give the vault a folder only you can "
-                    "write to."
+                    "write to.",
+                    path=str(self.lock_path),
                 )
             self._acquire(fd, wait)
             yield
@@ -165,15 +181,20 @@ class Vault:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise VaultBusy(
+                        "vault-busy",
                         f"The token vault is in use by another process (its lock file "
-                        f"{self.lock_path} is held); try again in a moment."
+                        f"{self.lock_path} is held); try again in a moment.",
+                        path=str(self.lock_path),
                     ) from None
                 time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
                 pause = min(pause * 2, 0.1)
             except OSError as error:
                 raise VaultError(
+                    "lock-failed",
                     f"The vault's lock file {self.lock_path} could not be locked "
-                    f"({_reason(error)})."
+                    f"({_reason(error)}).",
+                    path=str(self.lock_path),
+                    **os_params(error),
                 ) from None
 
     def _ensure_folder(self) -> None:
@@ -183,7 +204,10 @@ class Vault:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as error:
             raise VaultError(
-                f"The vault's folder {folder} could not be created ({_reason(error)})."
+                "folder-create-failed",
+                f"The vault's folder {folder} could not be created ({_reason(error)}).",
+                path=str(folder),
+                **os_params(error),
             ) from None
         self._check_folder(created=created)
 
@@ -196,14 +220,23 @@ class Vault:
             return  # nothing there yet; the first write creates it
         except OSError as error:
             raise VaultError(
-                f"The vault's folder {folder} could not be examined ({_reason(error)})."
+                "folder-examine-failed",
+                f"The vault's folder {folder} could not be examined ({_reason(error)}).",
+                path=str(folder),
+                **os_params(error),
             ) from None
         if not stat.S_ISDIR(info.st_mode):
-            raise VaultError(f"The vault's folder {folder} is not a folder.")
+            raise VaultError(
+                "folder-not-folder",
+                f"The vault's folder {folder} is not a folder.",
+                path=str(folder),
+            )
         if info.st_uid != os.geteuid():
             raise VaultError(
+                "folder-foreign",
                 f"The vault's folder {folder} belongs to another user, who could replace "
-                "or remove the saved tokens; give the vault a folder of your own."
+                "or remove the saved tokens; give the vault a folder of your own.",
+                path=str(folder),
             )
         mode = stat.S_IMODE(info.st_mode)
         if mode & 0o077 and (created or self._own_folder):
@@ -211,13 +244,18 @@ class Vault:
                 os.chmod(folder, 0o700)
             except OSError as error:
                 raise VaultError(
-                    f"The vault's folder {folder} could not be made private ({_reason(error)})."
+                    "folder-private-failed",
+                    f"The vault's folder {folder} could not be made private ({_reason(error)}).",
+                    path=str(folder),
+                    **os_params(error),
                 ) from None
         elif mode & 0o022:
             raise VaultError(
+                "folder-writable",
                 f"Other users can write to the vault's folder {folder}, so they could "
                 "replace or remove the saved tokens; give the vault a folder only you can "
-                "write to."
+                "write to.",
+                path=str(folder),
             )
         elif mode & 0o077 and not self._warned_folder:
             self._warned_folder = True
@@ -248,28 +286,38 @@ class Vault:
             return VaultState()
         except OSError as error:
             if error.errno in (errno.EACCES, errno.EPERM, errno.ELOOP, errno.EISDIR):
-                return self._set_aside(f"it could not be read ({_reason(error)})")
+                return self._set_aside(
+                    f"it could not be read ({_reason(error)})", "unreadable", **os_params(error)
+                )
             raise VaultError(
-                f"The vault file {self.path} could not be read ({_reason(error)})."
+                "file-read-failed",
+                f"The vault file {self.path} could not be read ({_reason(error)}).",
+                path=str(self.path),
+                **os_params(error),
             ) from None
         with os.fdopen(fd, "rb") as file:
             info = os.fstat(file.fileno())
             if not stat.S_ISREG(info.st_mode):
-                return self._set_aside("it is not a regular file")
+                return self._set_aside("it is not a regular file", "not-regular")
             if info.st_uid != os.geteuid():
                 raise VaultError(
+                    "file-foreign",
                     f"The vault file {self.path} belongs to another user, so it was not "
-                    "used; move it away and add your tokens again."
+                    "used; move it away and add your tokens again.",
+                    path=str(self.path),
                 )
             if info.st_size > MAX_FILE_BYTES:
-                return self._set_aside("it is far larger than a vault can be")
+                return self._set_aside("it is far larger than a vault can be", "too-large")
             try:
                 raw = file.read(MAX_FILE_BYTES + 1)
             except OSError as error:
                 if error.errno == errno.EISDIR:
-                    return self._set_aside("it is not a regular file")
+                    return self._set_aside("it is not a regular file", "not-regular")
                 raise VaultError(
-                    f"The vault file {self.path} could not be read ({_reason(error)})."
+                    "file-read-failed",
+                    f"The vault file {self.path} could not be read ({_reason(error)}).",
+                    path=str(self.path),
+                    **os_params(error),
                 ) from None
             if stat.S_IMODE(info.st_mode) != 0o600:
                 os.fchmod(file.fileno(), 0o600)
@@ -277,14 +325,18 @@ class Vault:
         try:
             state = VaultState.from_json(json.loads(raw.decode("utf-8")))
         except ValueError:  # includes UnicodeDecodeError and json.JSONDecodeError
-            return self._set_aside("it is not valid JSON")
+            return self._set_aside("it is not valid JSON", "not-json")
         except CorruptVault as error:
-            return self._set_aside(str(error))
+            return self._set_aside(str(error), error.cause, detail=str(error), **error.params)
         self._remember(state)
         return state
 
-    def _set_aside(self, reason: str) -> VaultState:
-        """Rename the bad file next to itself, start empty, and remember the problem."""
+    def _set_aside(self, why: str, cause: str, **params: Param) -> VaultState:
+        """Rename the bad file next to itself, start empty, and remember the problem.
+
+        ``why`` says it in English ("it is not valid JSON"); ``cause`` and
+        ``params`` say it for the frontend.
+        """
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
         suffix = 0
@@ -295,25 +347,31 @@ class Vault:
             os.rename(self.path, target)
         except OSError as error:
             raise VaultError(
-                f"The vault file {self.path} is damaged ({reason}) and could not be moved "
-                f"aside ({_reason(error)}); move it away by hand."
+                "set-aside-failed",
+                f"The vault file {self.path} is damaged ({why}) and could not be moved "
+                f"aside ({_reason(error)}); move it away by hand.",
+                path=str(self.path),
+                cause=cause,
+                **os_params(error),
             ) from None
         with contextlib.suppress(OSError):
             if stat.S_ISREG(os.lstat(target).st_mode):
                 os.chmod(target, 0o600)
         self.path_problem = PathProblem(
             message=(
-                f"The token vault could not be used because {reason}. Nothing was deleted: "
+                f"The token vault could not be used because {why}. Nothing was deleted: "
                 f"the file was kept as {target}, and the vault starts empty. Add your "
                 "tokens again, or ask your administrator to repair that copy and move it "
                 f"back to {self.path.name}."
             ),
             moved_to=str(target),
+            code="vault-set-aside",
+            params={**params, "cause": cause, "moved_to": str(target), "name": self.path.name},
         )
         self._log.error(
             "The token vault %s could not be used because %s; it was moved to %s.",
             self.path,
-            reason,
+            why,
             target,
         )
         self._cache = None
@@ -347,8 +405,11 @@ class Vault:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise VaultError(
+                "save-failed",
                 f"The token vault could not be saved to {self.path} ({_reason(error)}); "
-                "nothing was changed."
+                "nothing was changed.",
+                path=str(self.path),
+                **os_params(error),
             ) from None
         self._remember(state)
 
@@ -362,8 +423,10 @@ class Vault:
         if back != state:
             self._log.error("A change to the token vault was refused: %s.", reason)
             raise VaultError(
+                "readback-refused",
                 "This change was not saved: the token vault could not have read it back "
-                f"({reason}). Nothing was changed."
+                f"({reason}). Nothing was changed.",
+                detail=reason,
             )
 
     def _remove_stale_temporaries(self) -> None:

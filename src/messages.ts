@@ -17,6 +17,7 @@ import {
 } from './api';
 import { NoActiveTokenError } from './platform/connection';
 import { NOT_RUNNING, ServerExtensionError } from './server/request';
+import { IServerMessage } from './tokens';
 
 /**
  * What the failed operation was about, to make the sentence precise.
@@ -61,7 +62,7 @@ export function describeError(
     if (error.code === NOT_RUNNING) {
       return describeNotRunning(trans);
     }
-    return error.message;
+    return describeServerMessage(error, trans);
   }
   if (!(error instanceof MLPlatformError)) {
     return trans.__('Something unexpected went wrong: %1', String(error));
@@ -261,5 +262,282 @@ function describeServerError(
         'The ML Platform API failed (HTTP %1) — try again later.',
         String(error.status ?? '?')
       );
+  }
+}
+
+/**
+ * A message of the server part in the user's language: its code worded
+ * here with its parameters; the server's English sentence for a code this
+ * frontend does not know (a newer server) or none (an older one).
+ */
+export function describeServerMessage(
+  message: IServerMessage,
+  trans: TranslationBundle
+): string {
+  const params = message.params ?? {};
+  const param = (name: string): string => String(params[name] ?? '');
+  switch (message.code) {
+    // The request (validate.py)
+    case 'body-too-large':
+      return trans.__(
+        'The request body is larger than %1 KiB.',
+        param('max_kib')
+      );
+    case 'body-not-json':
+      return trans.__('The request body is not valid JSON.');
+    case 'body-not-object':
+      return trans.__('The request body must be a JSON object.');
+    case 'body-not-allowed':
+      return trans.__('This request takes no body.');
+    case 'field-unknown':
+      return trans.__('The request has an unknown field "%1".', param('field'));
+    case 'field-required':
+      return trans.__('The field "%1" is required.', param('field'));
+    case 'param-not-integer':
+      return trans.__(
+        'The parameter "%1" must be a whole number.',
+        param('param')
+      );
+    case 'token-empty':
+      return trans.__('The token value is empty.');
+    case 'token-too-long':
+      return trans.__(
+        'The token value is longer than %1 characters.',
+        param('max')
+      );
+    case 'token-not-ascii':
+      return trans.__(
+        'The token value may contain only printable ASCII characters without spaces.'
+      );
+    case 'label-not-text':
+      return trans.__('The label must be text.');
+    case 'label-empty':
+      return trans.__('The label is empty.');
+    case 'label-too-long':
+      return trans.__('The label is longer than %1 characters.', param('max'));
+    case 'label-not-printable':
+      return trans.__('The label may contain only printable characters.');
+    case 'field-not-text':
+      return trans.__(
+        'The field "%1" must be non-empty printable text of at most %2 characters.',
+        param('field'),
+        param('max')
+      );
+    case 'field-not-text-or-empty':
+      return trans.__(
+        'The field "%1" must be printable text of at most %2 characters.',
+        param('field'),
+        param('max')
+      );
+    case 'role-invalid':
+      return trans.__('The role must be User or Administrator.');
+    case 'field-not-timestamp':
+      return trans.__(
+        'The field "%1" must be a date-time such as 2030-01-31T12:00:00Z.',
+        param('field')
+      );
+    case 'field-not-timestamp-or-null':
+      return trans.__(
+        'The field "%1" must be a date-time such as 2030-01-31T12:00:00Z, or empty.',
+        param('field')
+      );
+    case 'field-not-ttl':
+      return trans.__(
+        'The field "%1" must be a duration such as 2h45m30s, 90m or 45s.',
+        param('field')
+      );
+    case 'field-not-boolean':
+      return trans.__('The field "%1" must be true or false.', param('field'));
+    // The saved tokens and notes (records.py)
+    case 'token-not-found':
+      return trans.__('No saved token has this id; it may have been removed.');
+    case 'invitation-not-found':
+      return trans.__(
+        'No invitation note has this id; it may have been removed.'
+      );
+    case 'vault-full':
+      return trans.__(
+        'The vault already keeps %1 tokens, the most it holds; remove one you no longer need.',
+        param('max')
+      );
+    case 'invitations-full':
+      return trans.__(
+        'The vault already keeps %1 invitation notes; remove some you no longer need.',
+        param('max')
+      );
+    // The vault file (vault.py)
+    case 'vault-busy':
+      return trans.__(
+        'The token vault is in use by another process (its lock file %1 is held); try again in a moment.',
+        param('path')
+      );
+    case 'vault-unusable':
+      return trans.__(
+        'The token vault %1 could not be used (%2).',
+        param('path'),
+        describeSystemError(params, trans)
+      );
+    case 'lock-open-failed':
+      return trans.__(
+        "The vault's lock file %1 could not be opened (%2).",
+        param('path'),
+        describeSystemError(params, trans)
+      );
+    case 'lock-failed':
+      return trans.__(
+        "The vault's lock file %1 could not be locked (%2).",
+        param('path'),
+        describeSystemError(params, trans)
+      );
+    case 'lock-foreign':
+      return trans.__(
+        "The vault's lock file %1 belongs to another user or is not a plain file; remove it, or give the vault a folder only you can write to.",
+        param('path')
+      );
+    case 'folder-create-failed':
+      return trans.__(
+        "The vault's folder %1 could not be created (%2).",
+        param('path'),
+        describeSystemError(params, trans)
+      );
+    case 'folder-examine-failed':
+      return trans.__(
+        "The vault's folder %1 could not be examined (%2).",
+        param('path'),
+        describeSystemError(params, trans)
+      );
+    case 'folder-private-failed':
+      return trans.__(
+        "The vault's folder %1 could not be made private (%2).",
+        param('path'),
+        describeSystemError(params, trans)
+      );
+    case 'folder-not-folder':
+      return trans.__("The vault's folder %1 is not a folder.", param('path'));
+    case 'folder-foreign':
+      return trans.__(
+        "The vault's folder %1 belongs to another user, who could replace or remove the saved tokens; give the vault a folder of your own.",
+        param('path')
+      );
+    case 'folder-writable':
+      return trans.__(
+        "Other users can write to the vault's folder %1, so they could replace or remove the saved tokens; give the vault a folder only you can write to.",
+        param('path')
+      );
+    case 'file-read-failed':
+      return trans.__(
+        'The vault file %1 could not be read (%2).',
+        param('path'),
+        describeSystemError(params, trans)
+      );
+    case 'file-foreign':
+      return trans.__(
+        'The vault file %1 belongs to another user, so it was not used; move it away and add your tokens again.',
+        param('path')
+      );
+    case 'save-failed':
+      return trans.__(
+        'The token vault could not be saved to %1 (%2); nothing was changed.',
+        param('path'),
+        describeSystemError(params, trans)
+      );
+    case 'readback-refused':
+      return trans.__(
+        'This change was not saved: the token vault could not have read it back. Nothing was changed.'
+      );
+    case 'set-aside-failed': {
+      const why = describeSetAsideCause(params, trans);
+      return why === null
+        ? message.message
+        : trans.__(
+            'The vault file %1 is damaged (%2) and could not be moved aside (%3); move it away by hand.',
+            param('path'),
+            why,
+            describeSystemError(params, trans)
+          );
+    }
+    case 'vault-set-aside': {
+      const why = describeSetAsideCause(params, trans);
+      return why === null
+        ? message.message
+        : trans.__(
+            'The token vault could not be used because %1. Nothing was deleted: the file was kept as %2, and the vault starts empty. Add your tokens again, or ask your administrator to repair that copy and move it back to %3.',
+            why,
+            param('moved_to'),
+            param('name')
+          );
+    }
+    default:
+      return message.message;
+  }
+}
+
+/**
+ * Why the vault file was set aside, as the middle of a sentence ("it is not
+ * valid JSON"); null for a cause this frontend does not know.
+ */
+function describeSetAsideCause(
+  params: Readonly<Record<string, string | number>>,
+  trans: TranslationBundle
+): string | null {
+  switch (params.cause) {
+    case 'unreadable':
+      return trans.__(
+        'it could not be read (%1)',
+        describeSystemError(params, trans)
+      );
+    case 'not-regular':
+      return trans.__('it is not a regular file');
+    case 'too-large':
+      return trans.__('it is far larger than a vault can be');
+    case 'not-json':
+      return trans.__('it is not valid JSON');
+    case 'newer-schema':
+      return trans.__(
+        'it was written by a newer version (schema %1)',
+        String(params.version ?? '?')
+      );
+    case 'not-a-vault':
+      return trans.__(
+        'it is not a token vault (%1)',
+        String(params.detail ?? '')
+      );
+    default:
+      return null;
+  }
+}
+
+/**
+ * An operating-system error in words: the common ones by their `errno`
+ * name, others in the system's own (English) words.
+ */
+function describeSystemError(
+  params: Readonly<Record<string, string | number>>,
+  trans: TranslationBundle
+): string {
+  switch (params.errno) {
+    case 'EACCES':
+    case 'EPERM':
+      return trans.__('permission denied');
+    case 'ENOENT':
+      return trans.__('no such file or folder');
+    case 'ENOTDIR':
+      return trans.__('a part of the path is not a folder');
+    case 'ENOSPC':
+      return trans.__('no space left on the disk');
+    case 'EDQUOT':
+      return trans.__('the disk quota is exceeded');
+    case 'EROFS':
+      return trans.__('the file system is read-only');
+    case 'EFBIG':
+      return trans.__('the file is too large');
+    case 'ELOOP':
+      return trans.__('too many levels of symbolic links');
+    case 'EISDIR':
+      return trans.__('it is a folder');
+    case 'EIO':
+      return trans.__('an input/output error');
+    default:
+      return String(params.reason ?? params.errno ?? '?');
   }
 }

@@ -36,12 +36,27 @@ export interface IServerStatus {
    */
   readonly vault?: {
     readonly path: string;
-    readonly path_problem: {
-      readonly message: string;
-      readonly moved_to: string | null;
-    } | null;
+    readonly path_problem:
+      | (IServerMessage & {
+          readonly moved_to: string | null;
+        })
+      | null;
     readonly error: string | null;
+    /**
+     * The same error as a code and parameters, for the frontend to word.
+     */
+    readonly error_info?: IServerMessage | null;
   };
+}
+
+/**
+ * What the server part says to the user: its English sentence, and the
+ * same as a stable code with parameters (absent from older servers).
+ */
+export interface IServerMessage {
+  readonly message: string;
+  readonly code?: string | null;
+  readonly params?: Readonly<Record<string, string | number>>;
 }
 
 /**

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,7 @@ async def test_a_value_already_saved_is_not_duplicated(jp_fetch: Any) -> None:
     assert again["token"]["id"] == first["token"]["id"]
     assert again["token"]["label"] == "Mine"
     assert "already saved as 'Mine'" in again["message"]
+    assert (again["code"], again["params"]) == ("token-already-saved", {"label": "Mine"})
     assert len((await listing(jp_fetch))["tokens"]) == 1
 
 
@@ -109,10 +111,14 @@ async def test_bad_additions_are_refused_and_change_nothing(
     before = vault_file.read_bytes()
     status, answer = await call(jp_fetch, "POST", "tokens", body=body)
     assert status == 400
-    assert set(answer) == {"message"}
+    # One sentence, and the same for the frontend to word: a code and its
+    # parameters (names and numbers, never the value).
+    assert set(answer) == {"message", "code", "params"}
     assert answer["message"].endswith(".")
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)*", answer["code"])
+    assert all(isinstance(v, str | int) for v in answer["params"].values())
     if isinstance(body.get("value"), str) and len(body["value"]) > 4:
-        assert body["value"] not in answer["message"]
+        assert body["value"] not in json.dumps(answer)
     assert vault_file.read_bytes() == before
     assert os.environ["MLP_REFRESH_TOKEN"] == ADMIN_VALUE
 
@@ -244,6 +250,12 @@ async def test_a_corrupt_vault_is_kept_aside_and_reported(
     problem = answer["vault"]["path_problem"]
     assert problem is not None
     assert "not valid JSON" in problem["message"]
+    assert problem["code"] == "vault-set-aside"
+    assert problem["params"] == {
+        "cause": "not-json",
+        "moved_to": problem["moved_to"],
+        "name": vault_file.name,
+    }
     moved = Path(problem["moved_to"])
     assert moved.read_bytes() == corrupt_vault
     assert moved.parent == vault_file.parent
@@ -313,9 +325,14 @@ async def test_an_unusable_vault_location_is_reported(jp_fetch: Any) -> None:
     assert status == 200
     assert answer["vault"]["path"] == BLOCKED
     assert "could not be created" in answer["vault"]["error"]
+    info = answer["vault"]["error_info"]
+    assert (info["message"], info["code"]) == (answer["vault"]["error"], "folder-create-failed")
+    assert info["params"]["path"] == str(Path(BLOCKED).parent)
+    assert info["params"]["errno"] == "ENOTDIR"
     status, answer = await call(jp_fetch, "POST", "tokens", body={"value": VALUE, **USER_META})
     assert status == 500
     assert "could not be created" in answer["message"]
+    assert answer["code"] == "folder-create-failed"
     assert VALUE not in answer["message"]
     assert "MLP_REFRESH_TOKEN" not in os.environ
 

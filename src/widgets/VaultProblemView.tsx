@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import { describeNotRunning } from '../messages';
+import { describeNotRunning, describeServerMessage } from '../messages';
 import {
   type IStatusSectionProps,
   StatusModelView,
@@ -44,7 +44,12 @@ export function VaultProblemNotice(
         <p className="jp-mlpTokens-vaultProblemTitle">
           {trans.__('The token vault cannot be read')}
         </p>
-        <p>{vault.error}</p>
+        <p>
+          {describeServerMessage(
+            vault.error_info ?? { message: vault.error },
+            trans
+          )}
+        </p>
         <p>
           {trans.__(
             'Saved tokens cannot be used, added or removed until this is fixed. Ask your JupyterHub administrator to check the vault file and its folder, then try again.'
@@ -63,7 +68,7 @@ export function VaultProblemNotice(
         <p className="jp-mlpTokens-vaultProblemTitle">
           {trans.__('Your saved tokens were set aside')}
         </p>
-        <p>{problem.message}</p>
+        <p>{describeServerMessage(problem, trans)}</p>
         {problem.moved_to && (
           <dl className="jp-mlpTokens-facts">
             <dt>{trans.__('Kept copy')}</dt>
