@@ -167,7 +167,8 @@ export class ProjectTokensModel implements IDisposable {
   }
 
   /**
-   * Delete an access token of the project, then load the list again.
+   * Delete an access token of the project, then load the list afresh (a
+   * load already under way started before the deletion and is dropped).
    *
    * @throws the client's typed error when the deletion fails (the list is
    *   still refreshed, since the failure may mean it is out of date).
@@ -178,6 +179,9 @@ export class ProjectTokensModel implements IDisposable {
       await this._client().deleteToken(name);
     } finally {
       this._setBusy(-1);
+      // A load that started before the deletion must not show its list.
+      this._generation++;
+      this._pending = null;
       await this.refresh();
     }
   }

@@ -90,26 +90,15 @@ export class VaultModel implements IDisposable {
   }
 
   /**
-   * Read the saved tokens again. Concurrent calls share one request.
+   * Read the saved tokens again. Concurrent calls share one request, unless
+   * it started before the last write: a write is never hidden by a read
+   * that predates it.
    */
   refresh(): Promise<void> {
-    if (!this._pending) {
-      this._pending = this._call<IVaultState>('tokens', { method: 'GET' })
-        .then(
-          state => this._apply(state),
-          (error: unknown) => {
-            if (!this._loaded && !this._isDisposed) {
-              this._loadError = error;
-              this._changed.emit(this._state);
-            }
-            throw error;
-          }
-        )
-        .finally(() => {
-          this._pending = null;
-        });
+    if (this._pending && this._pending.seq > this._appliedSeq) {
+      return this._pending.promise;
     }
-    return this._pending;
+    return this._read();
   }
 
   /**
@@ -134,8 +123,9 @@ export class VaultModel implements IDisposable {
         activate: options.activate ?? false
       })
     });
+    this._wrote();
     // A failed re-read is reported through `failed`; the token is saved.
-    await this.refresh().catch(() => undefined);
+    await this._read().catch(() => undefined);
     return result;
   }
 
@@ -144,7 +134,8 @@ export class VaultModel implements IDisposable {
       method: 'PATCH',
       body: JSON.stringify({ label })
     });
-    await this.refresh();
+    this._wrote();
+    await this._read();
   }
 
   /**
@@ -155,11 +146,12 @@ export class VaultModel implements IDisposable {
       method: 'POST',
       body: JSON.stringify(metadata)
     });
-    await this.refresh();
+    this._wrote();
+    await this._read();
   }
 
   async activate(id: string): Promise<void> {
-    this._apply(
+    this._applyWritten(
       await this._call<IVaultState>(
         `tokens/${encodeURIComponent(id)}/activate`,
         { method: 'POST' }
@@ -168,13 +160,13 @@ export class VaultModel implements IDisposable {
   }
 
   async deactivate(): Promise<void> {
-    this._apply(
+    this._applyWritten(
       await this._call<IVaultState>('tokens/deactivate', { method: 'POST' })
     );
   }
 
   async remove(id: string): Promise<void> {
-    this._apply(
+    this._applyWritten(
       await this._call<IVaultState>(`tokens/${encodeURIComponent(id)}`, {
         method: 'DELETE'
       })
@@ -243,6 +235,52 @@ export class VaultModel implements IDisposable {
     }
   }
 
+  /**
+   * Start a read of the saved tokens that later `refresh()` calls share.
+   * Its answer is dropped when a write was answered after it started.
+   */
+  private _read(): Promise<void> {
+    const seq = ++this._seq;
+    const promise = this._call<IVaultState>('tokens', { method: 'GET' })
+      .then(
+        state => {
+          if (seq > this._appliedSeq) {
+            this._appliedSeq = seq;
+            this._apply(state);
+          }
+        },
+        (error: unknown) => {
+          if (!this._loaded && !this._isDisposed) {
+            this._loadError = error;
+            this._changed.emit(this._state);
+          }
+          throw error;
+        }
+      )
+      .finally(() => {
+        if (this._pending?.seq === seq) {
+          this._pending = null;
+        }
+      });
+    this._pending = { seq, promise };
+    return promise;
+  }
+
+  /**
+   * Mark every read started so far as older than a write just answered.
+   */
+  private _wrote(): void {
+    this._appliedSeq = ++this._seq;
+  }
+
+  /**
+   * Apply the state a write answered with; older reads no longer apply.
+   */
+  private _applyWritten(state: IVaultState): void {
+    this._wrote();
+    this._apply(state);
+  }
+
   private _apply(state: IVaultState): void {
     if (this._isDisposed) {
       return;
@@ -267,7 +305,11 @@ export class VaultModel implements IDisposable {
   private _state: IVaultState = { tokens: [], active_id: null };
   private _loaded = false;
   private _loadError: unknown = null;
-  private _pending: Promise<void> | null = null;
+  private _pending: { seq: number; promise: Promise<void> } | null = null;
+  /** Number of the last read or write started. */
+  private _seq = 0;
+  /** Number of the read or write whose state is shown (or a write's mark). */
+  private _appliedSeq = 0;
   private _changed = new Signal<this, IVaultState>(this);
   private _activeChanged = new Signal<this, IActiveToken | null>(this);
   private _failed = new Signal<this, unknown>(this);

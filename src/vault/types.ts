@@ -46,14 +46,14 @@ export interface ITokenMetadata {
 }
 
 /**
- * The add endpoint's answer.
+ * The add endpoint's answer, as far as the browser reads it (the server
+ * also sends `active_id` and its sentence; the vault reads the list afresh
+ * and the actions word their own).
  */
 export interface IAddResult {
   readonly token: ISavedToken;
   /** False when the same value was already saved (the existing record). */
   readonly created: boolean;
-  readonly active_id: string | null;
-  readonly message: string;
 }
 
 /**
