@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Bool, Float, List, TraitError, Unicode, validate
+from traitlets import Bool, Enum, Float, Integer, List, TraitError, Unicode, validate
 from traitlets.config import Configurable
 
 API_URL_ENV = "MLPLATFORM_API_URL"
@@ -105,6 +105,25 @@ class MLPlatformTokens(Configurable):
         ),
     )
 
+    backend = Enum(
+        ["auto", "http", "library"],
+        default_value="auto",
+        config=True,
+        help=(
+            "How the server part reaches ML Platform: 'http' forwards the browser's calls to "
+            "api_url; 'library' makes them through the vendor's Python library "
+            "(mlplatform_client) installed in the server's environment; 'auto' uses 'http' "
+            "when an API URL is set, otherwise 'library' when mlplatform_client can be "
+            "imported, otherwise neither (the panel says that nothing is configured)."
+        ),
+    )
+
+    library_concurrency = Integer(
+        4,
+        config=True,
+        help="Most calls the library backend makes at once (it blocks a thread per call).",
+    )
+
     upstream_timeout = Float(
         10.0,
         config=True,
@@ -133,6 +152,13 @@ class MLPlatformTokens(Configurable):
         value = float(proposal["value"])
         if not 0 < value <= 300:
             raise TraitError("upstream_timeout must be more than 0 and at most 300 seconds")
+        return value
+
+    @validate("library_concurrency")
+    def _check_concurrency(self, proposal: dict) -> int:
+        value = int(proposal["value"])
+        if not 1 <= value <= 64:
+            raise TraitError("library_concurrency must be between 1 and 64")
         return value
 
     def resolved_api_url(self) -> str:

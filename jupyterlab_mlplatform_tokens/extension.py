@@ -6,13 +6,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from .backends import Backends
 from .config import MLPlatformTokens
 from .kernel_env import KERNEL_ACTIONS_SCHEMA, KernelEnvironment
 from .records import VaultError
 from .scrub import RedactionLog, Scrubber
 from .service import TokenService
 from .uploads import Uploads
-from .upstream import Upstream
 from .vault import Vault
 
 
@@ -23,7 +23,7 @@ class Context:
     config: MLPlatformTokens
     service: TokenService
     redactions: RedactionLog
-    upstream: Upstream
+    upstream: Backends
 
 
 def build_context(server_app: Any, config: MLPlatformTokens) -> Context:
@@ -58,7 +58,7 @@ def build_context(server_app: Any, config: MLPlatformTokens) -> Context:
         log.error("The token vault could not be read at start: %s", error)
     _listen_to_kernel_starts(server_app, environment)
 
-    upstream = Upstream(config.resolved_api_url, config.upstream_timeout, log=log)
+    upstream = Backends(config, log=log)
     return Context(config=config, service=service, redactions=redactions, upstream=upstream)
 
 

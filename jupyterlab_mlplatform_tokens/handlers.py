@@ -117,11 +117,14 @@ class StatusHandler(BaseHandler):
         except VaultError as failure:
             error = failure
         problem = self.context.service.vault.path_problem
+        backend = self.context.upstream.describe()
         self.write_json(
             {
                 "version": __version__,
-                "api_configured": bool(config.resolved_api_url()),
-                "api_url": config.api_origin(),
+                "api_configured": backend["usable"],
+                "api_url": config.api_origin() if backend["backend"] == "http" else "",
+                "backend": backend["backend"],
+                "library_version": backend["library_version"],
                 "env_names": list(config.env_names),
                 "redact_on_save": config.redact_on_save,
                 "vault": {

@@ -15,6 +15,12 @@ echo "built $(basename "$WHEEL")"
 if unzip -l "$WHEEL" | grep -qE '\.venv|node_modules|/tests/'; then
   die "the wheel carries files it should not"
 fi
+# The tests' stand-in for the vendor's library must never ship: installed, it
+# would shadow the real mlplatform_client.
+files="$(unzip -Z1 "$WHEEL")"
+if grep -qE '(^|/)(mlplatform_client|standins)(/|\.py$)' <<<"$files"; then
+  die "the wheel carries the tests' mlplatform_client stand-in"
+fi
 
 CLEAN="$(mktemp -d)/venv"
 python3 -m venv "$CLEAN"
@@ -43,6 +49,9 @@ catalogs, _ = found("ru_RU")
 assert catalogs["jupyterlab_mlplatform_tokens"][""]["language"] == "ru-RU", "no ru-RU catalog"
 ' || die "JupyterLab does not find the Russian catalog of the installed wheel"
 echo "Russian catalog found by JupyterLab"
+"$CLEAN/bin/python" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("mlplatform_client") is not None)' ||
+  die "installing the wheel made an mlplatform_client importable"
+echo "no mlplatform_client stand-in in the wheel"
 printf 'gzipped static JS: %s bytes\n' "$(cat jupyterlab_mlplatform_tokens/labextension/static/*.js | gzip -9 | wc -c)"
 rm -rf "$(dirname "$CLEAN")"
 echo "wheel check passed"
