@@ -88,6 +88,12 @@ for base_url in / /user/alice/; do
   record "galata($base_url)" "${passed:-0}" "${failed:-0}"
 done
 
+step "Galata UI tests with the library backend (mlplatform_client stand-in)"
+(cd ui-tests && npx playwright test -c library) 2>&1 | tee "$ROOT/.run/galata-library.log"
+passed=$(sed -n 's/^ *\([0-9]\+\) passed.*/\1/p' "$ROOT/.run/galata-library.log" | tail -1)
+failed=$(sed -n 's/^ *\([0-9]\+\) failed.*/\1/p' "$ROOT/.run/galata-library.log" | tail -1)
+record "galata(library)" "${passed:-0}" "${failed:-0}"
+
 # Needs root (OS accounts); otherwise e2e/hub/run.sh says why in one line,
 # and it counts as skipped.
 step "JupyterHub journeys (a VK Cloud-shaped hub; JupyterHub 5 and 6)"
