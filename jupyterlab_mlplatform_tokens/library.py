@@ -46,6 +46,7 @@ import json
 import logging
 import re
 import secrets
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -109,6 +110,42 @@ class _DropLibraryRecords(logging.Filter):
 _DROP = _DropLibraryRecords()
 
 
+def _in_pool_thread() -> bool:
+    return threading.current_thread().name.startswith(THREAD_PREFIX)
+
+
+class _QuietInPool(io.TextIOBase):
+    """A stand-in for ``sys.stdout``/``sys.stderr`` that drops what the pool's threads
+    write and passes everything else on (``contextlib.redirect_stdout`` would swap the
+    stream of every thread, and two calls at once would restore each other's)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        if _in_pool_thread():
+            return len(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        if not _in_pool_thread():
+            self.stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _silence_pool_threads() -> None:
+    """Keep the pool's prints and log records out of the streams and the logs."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, _QuietInPool):
+            setattr(sys, name, _QuietInPool(stream))
+    for handler in logging.getLogger().handlers:
+        if _DROP not in handler.filters:
+            handler.addFilter(_DROP)
+
+
 def library_available() -> bool:
     """Whether ``mlplatform_client`` can be imported (without importing it)."""
     try:
@@ -124,11 +161,8 @@ def library_version() -> str | None:
     for name in ("mlplatform-client", "mlplatform_client"):
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             return importlib.metadata.version(name)
-    try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            module = importlib.import_module(LIBRARY_MODULE)
-    except Exception:
-        return None
+    # Not imported here (it would run the library's import on the event loop).
+    module = sys.modules.get(LIBRARY_MODULE)
     return str(getattr(module, "__version__", "unknown"))
 
 
@@ -330,22 +364,15 @@ class LibraryUpstream:
             future.exception()  # retrieved, so an abandoned failure is not reported
 
     def _quietly(self, work: Callable[[Any], Any]) -> Any:
-        """``work(module)`` with its prints discarded and its log records dropped."""
-        module = self._load()
-        for handler in logging.getLogger().handlers:
-            if _DROP not in handler.filters:
-                handler.addFilter(_DROP)
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            return work(module)
+        """``work(module)`` (in a pool thread) with its prints discarded and its log
+        records dropped."""
+        _silence_pool_threads()
+        return work(self._load())
 
     def _load(self) -> Any:
         if self._module is None:
             try:
-                with (
-                    contextlib.redirect_stdout(io.StringIO()),
-                    contextlib.redirect_stderr(io.StringIO()),
-                ):
-                    module = importlib.import_module(LIBRARY_MODULE)
+                module = importlib.import_module(LIBRARY_MODULE)
             except Exception as error:
                 raise PipeError(
                     503,

@@ -475,3 +475,36 @@ def test_a_description_is_read_or_refused_in_one_way(fields: dict[str, Any]) -> 
     assert info["type"] in ("USER", "ADMIN")
     assert info["exp"] is None or info["exp"].endswith("Z")
     assert isinstance(info["name"], str) and info["name"]
+
+
+async def test_prints_of_calls_at_once_stay_quiet_and_others_do_not(
+    standin: Any, monkeypatch: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    def chatty(self: Any) -> Any:
+        for _ in range(20):
+            print(f"secret {self._refresh_token}")
+            sys.stderr.write(f"secret {self._refresh_token}\n")
+            time.sleep(0.005)
+        raise ConnectionResetError()
+
+    monkeypatch.setattr(standin.MLPlatform, "who_am_i", chatty)
+    library = LibraryUpstream(5.0, concurrency=4)
+    requests = [
+        PipeRequest(
+            "POST",
+            "auth/refresh",
+            content_type="application/json",
+            body=json.dumps({"refresh_token": f"mlp_rt_chatty_{n}"}).encode(),
+        )
+        for n in range(4)
+    ]
+    print("the server's own line")
+    await asyncio.gather(*(library.forward(request) for request in requests))
+    print("and after")
+    library.close()
+    printed = capfd.readouterr()
+    assert "mlp_rt_chatty" not in printed.out + printed.err
+    assert "the server's own line" in printed.out
+    assert "and after" in printed.out
