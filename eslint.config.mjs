@@ -70,6 +70,16 @@ export default defineConfig([
     }
   },
   {
+    // Only types cross: say so, so no import runs a module for a type.
+    files: ['src/**/*', 'test/**/*', 'emulator/**/*'],
+    rules: {
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'inline-type-imports' }
+      ]
+    }
+  },
+  {
     // Tests speak to the code, not to users: their strings are data.
     files: ['test/**/*', 'ui-tests/**/*', 'emulator/**/*', 'bench/**/*'],
     rules: {

@@ -1,46 +1,29 @@
-import { JupyterFrontEnd } from '@jupyterlab/application';
+import type { JupyterFrontEnd } from '@jupyterlab/application';
 import {
   Dialog,
   InputDialog,
   Notification,
   showDialog
 } from '@jupyterlab/apputils';
-import { IConsoleTracker } from '@jupyterlab/console';
-import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
-import { TranslationBundle } from '@jupyterlab/translation';
+import type { IConsoleTracker } from '@jupyterlab/console';
+import { type INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import { validateTokenValue } from './api';
 import { copySecret } from './clipboard';
 import { describeError } from './messages';
-import { PlatformConnection } from './platform/connection';
-import { StatusModel } from './server/status';
-import { TokenSettings } from './settings';
+import type { IActionContext } from './tokens';
 import { describeExpiry, describeRole, formatDateTime } from './time';
 import { metadataOf } from './vault/metadata';
-import { VaultModel } from './vault/model';
 import { redeemAndSave } from './vault/redeem';
 import { saveToken } from './vault/save';
-import { ISavedToken } from './vault/types';
-import { ActiveTokenStatus } from './vault/verification';
+import type { ISavedToken } from './vault/types';
 import { SecretInput } from './widgets/dialogs/SecretInput';
 import { ShowOnceClipboard } from './widgets/dialogs/ShowOnceClipboard';
 import { showUnsavedTokenOnce } from './widgets/dialogs/ShowOnceDialog';
 
-/**
- * What the token actions work with.
- */
-export interface IActionContext {
-  readonly vault: VaultModel;
-  readonly connection: PlatformConnection;
-  readonly verification: ActiveTokenStatus;
-  readonly status: StatusModel;
-  readonly trans: TranslationBundle;
-  /**
-   * The user settings (clipboard clear delay and others).
-   */
-  readonly settings: TokenSettings;
-}
+export type { IActionContext } from './tokens';
 
 /**
  * Paste an access token, check it with who-am-i, show what was found, then

@@ -1,7 +1,7 @@
-import { JupyterFrontEnd } from '@jupyterlab/application';
-import { IConsoleTracker } from '@jupyterlab/console';
-import { INotebookTracker } from '@jupyterlab/notebook';
-import { TranslationBundle } from '@jupyterlab/translation';
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import type { IConsoleTracker } from '@jupyterlab/console';
+import type { INotebookTracker } from '@jupyterlab/notebook';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import {
   addIcon,
   copyIcon,
@@ -12,7 +12,7 @@ import {
 import {
   addAccessToken,
   copyToken,
-  IActionContext,
+  type IActionContext,
   insertUsageSnippet,
   redeemRegistrationToken,
   removeAllTokens,

@@ -2,8 +2,8 @@
    service or a sidebar tab that must exist as soon as the application starts */
 import {
   ILayoutRestorer,
-  JupyterFrontEnd,
-  JupyterFrontEndPlugin
+  type JupyterFrontEnd,
+  type JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { IConsoleTracker } from '@jupyterlab/console';
@@ -25,14 +25,16 @@ import { KernelSync } from './kernels/sync';
 import { PlatformConnection } from './platform/connection';
 import { InvitationsModel } from './project/invitations';
 import { ProjectTokensModel } from './project/model';
-import { IProjectTokensModel } from './project/tokens';
+import { IProjectTokensModel } from './project/context';
 import { StatusModel } from './server/status';
 import { TokenSettings } from './settings';
 import { describeExpiry } from './time';
 import {
+  type IActionContext,
   IKernelSync,
   IPlatformConnection,
   IServerStatusModel,
+  type IStatusModel,
   ITokenActions,
   ITokensPanel,
   IVaultModel
@@ -67,12 +69,12 @@ const SETTINGS_ID = 'jupyterlab-mlplatform-tokens:plugin';
 /**
  * The model of the saved tokens (metadata only).
  */
-const vaultPlugin: JupyterFrontEndPlugin<VaultModel> = {
+const vaultPlugin: JupyterFrontEndPlugin<IVaultModel> = {
   id: 'jupyterlab-mlplatform-tokens:vault',
   description: 'Provides the model of the saved ML Platform access tokens.',
   autoStart: true,
   provides: IVaultModel,
-  activate: (app: JupyterFrontEnd): VaultModel => {
+  activate: (app: JupyterFrontEnd): IVaultModel => {
     const vault = new VaultModel({
       serverSettings: app.serviceManager.serverSettings
     });
@@ -92,14 +94,14 @@ const vaultPlugin: JupyterFrontEndPlugin<VaultModel> = {
 /**
  * Typed clients of the ML Platform API through the upstream pipe.
  */
-const connectionPlugin: JupyterFrontEndPlugin<PlatformConnection> = {
+const connectionPlugin: JupyterFrontEndPlugin<IPlatformConnection> = {
   id: 'jupyterlab-mlplatform-tokens:connection',
   description:
     'Provides typed ML Platform API clients that go through the server.',
   autoStart: true,
   provides: IPlatformConnection,
   requires: [IVaultModel],
-  activate: (app: JupyterFrontEnd, vault: VaultModel): PlatformConnection =>
+  activate: (app: JupyterFrontEnd, vault: IVaultModel): IPlatformConnection =>
     new PlatformConnection({
       vault,
       serverSettings: app.serviceManager.serverSettings
@@ -109,13 +111,13 @@ const connectionPlugin: JupyterFrontEndPlugin<PlatformConnection> = {
 /**
  * The server extension's status.
  */
-const statusPlugin: JupyterFrontEndPlugin<StatusModel> = {
+const statusPlugin: JupyterFrontEndPlugin<IStatusModel> = {
   id: 'jupyterlab-mlplatform-tokens:status',
   description: 'Provides the status of the ML Platform tokens server part.',
   autoStart: true,
   provides: IServerStatusModel,
   requires: [IVaultModel],
-  activate: (app: JupyterFrontEnd, vault: VaultModel): StatusModel => {
+  activate: (app: JupyterFrontEnd, vault: IVaultModel): IStatusModel => {
     // Re-read when the vault fails or empties at once, and now and then:
     // a vault the server sets aside while the page is open is then shown.
     const status = new StatusModel({
@@ -131,7 +133,7 @@ const statusPlugin: JupyterFrontEndPlugin<StatusModel> = {
 /**
  * Settings, the active token's verification, and what actions need.
  */
-const actionsPlugin: JupyterFrontEndPlugin<actions.IActionContext> = {
+const actionsPlugin: JupyterFrontEndPlugin<IActionContext> = {
   id: 'jupyterlab-mlplatform-tokens:actions',
   description:
     'Provides the models, settings and translations the token actions use.',
@@ -141,12 +143,12 @@ const actionsPlugin: JupyterFrontEndPlugin<actions.IActionContext> = {
   optional: [ISettingRegistry, ITranslator],
   activate: (
     app: JupyterFrontEnd,
-    vault: VaultModel,
-    connection: PlatformConnection,
-    status: StatusModel,
+    vault: IVaultModel,
+    connection: IPlatformConnection,
+    status: IStatusModel,
     registry: ISettingRegistry | null,
     translator: ITranslator | null
-  ): actions.IActionContext => {
+  ): IActionContext => {
     const settings = new TokenSettings();
     if (registry) {
       void registry
@@ -186,8 +188,8 @@ const kernelSyncPlugin: JupyterFrontEndPlugin<IKernelSync> = {
   optional: [INotebookTracker, IConsoleTracker, ITranslator],
   activate: (
     app: JupyterFrontEnd,
-    vault: VaultModel,
-    status: StatusModel,
+    vault: IVaultModel,
+    status: IStatusModel,
     notebooks: INotebookTracker | null,
     consoles: IConsoleTracker | null,
     translator: ITranslator | null
@@ -224,7 +226,7 @@ const panelPlugin: JupyterFrontEndPlugin<ITokensPanel> = {
   ],
   activate: (
     app: JupyterFrontEnd,
-    context: actions.IActionContext,
+    context: IActionContext,
     translator: ITranslator | null,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
@@ -315,7 +317,7 @@ const projectPlugin: JupyterFrontEndPlugin<IProjectTokensModel> = {
   activate: (
     app: JupyterFrontEnd,
     panel: ITokensPanel,
-    context: actions.IActionContext,
+    context: IActionContext,
     palette: ICommandPalette | null
   ): IProjectTokensModel => {
     const { vault, connection, settings, trans } = context;
@@ -387,7 +389,7 @@ const statusBarPlugin: JupyterFrontEndPlugin<void> = {
   optional: [IStatusBar],
   activate: (
     app: JupyterFrontEnd,
-    context: actions.IActionContext,
+    context: IActionContext,
     panel: ITokensPanel,
     statusBar: IStatusBar | null
   ): void => {
@@ -447,3 +449,6 @@ export default [
   projectPlugin,
   statusBarPlugin
 ];
+
+export * from './tokens';
+export { IProjectTokensModel } from './project/context';

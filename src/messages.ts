@@ -1,5 +1,5 @@
 import { PageConfig } from '@jupyterlab/coreutils';
-import { TranslationBundle } from '@jupyterlab/translation';
+import type { TranslationBundle } from '@jupyterlab/translation';
 
 import {
   AbortError,
@@ -17,7 +17,7 @@ import {
 } from './api';
 import { NoActiveTokenError } from './platform/connection';
 import { NOT_RUNNING, ServerExtensionError } from './server/request';
-import { IServerMessage } from './tokens';
+import type { IServerMessage } from './tokens';
 
 /**
  * What the failed operation was about, to make the sentence precise.

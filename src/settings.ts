@@ -1,19 +1,10 @@
-import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { ISignal, Signal } from '@lumino/signaling';
+import type { ISettingRegistry } from '@jupyterlab/settingregistry';
+import type { ISignal } from '@lumino/signaling';
+import { Signal } from '@lumino/signaling';
 
-/**
- * The user settings of the extension (none of them holds a secret).
- */
-export interface ITokenSettings {
-  /** Hours before expiry at which to warn; default 7 days, 1 day, 1 hour. */
-  readonly expiryWarningHours: readonly number[];
-  /** Seconds after which a copied value is cleared from the clipboard. */
-  readonly clipboardClearSeconds: number;
-  /** Seconds between automatic refreshes of the project list; 0 = off. */
-  readonly projectRefreshSeconds: number;
-  /** Whether to list pending invitations (registration tokens handed out). */
-  readonly showInvitations: boolean;
-}
+import type { ISettingsModel, ITokenSettings } from './tokens';
+
+export type { ITokenSettings } from './tokens';
 
 export const DEFAULT_SETTINGS: ITokenSettings = {
   expiryWarningHours: [168, 24, 1],
@@ -25,7 +16,7 @@ export const DEFAULT_SETTINGS: ITokenSettings = {
 /**
  * The current settings, following the settings editor.
  */
-export class TokenSettings {
+export class TokenSettings implements ISettingsModel {
   get current(): ITokenSettings {
     return this._current;
   }

@@ -1,4 +1,4 @@
-import { TranslationBundle } from '@jupyterlab/translation';
+import type { TranslationBundle } from '@jupyterlab/translation';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

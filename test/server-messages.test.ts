@@ -12,7 +12,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 
 import { describeError, describeServerMessage } from '../src/messages';
 import { ServerExtensionError } from '../src/server/request';
-import { IServerMessage } from '../src/tokens';
+import type { IServerMessage } from '../src/tokens';
 import { bundleFor, compiledCatalog } from './i18n/russian';
 
 const SERVER = path.resolve(__dirname, '..', 'jupyterlab_mlplatform_tokens');

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-import { isTokenType, TokenType } from './roles';
+import { isTokenType, type TokenType } from './roles';
 
 /** Claims carried by a bearer (JWT-like, HS256). */
 export interface IBearerClaims {

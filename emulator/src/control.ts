@@ -1,6 +1,6 @@
 import { ApiError, badRequest } from './errors';
 import type { IFault, IFaultSpec } from './faults';
-import { IRequest, IResponse, jsonObject } from './http';
+import { type IRequest, type IResponse, jsonObject } from './http';
 import type { TokenType } from './roles';
 import type { RedeemResponse } from './contract';
 

@@ -1,6 +1,6 @@
 import { badRequest } from './errors';
 import { isValidName, NAME_MAX_LENGTH } from './names';
-import { isTokenType, TokenType } from './roles';
+import { isTokenType, type TokenType } from './roles';
 import { parseTtl } from './ttl';
 
 /** Validators for request-body properties; each throws 400 naming the property. */

@@ -3,7 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 
-import { IEmulatorOptions, startEmulator } from './server';
+import { type IEmulatorOptions, startEmulator } from './server';
 
 const USAGE = `Usage: npx tsx emulator/src/main.ts [options]
 

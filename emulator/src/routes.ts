@@ -1,5 +1,5 @@
-import { authenticate, ICaller, isExpired, requireScopes } from './auth';
-import { IBearerClaims, newBearerId, signBearer } from './bearer';
+import { authenticate, type ICaller, isExpired, requireScopes } from './auth';
+import { type IBearerClaims, newBearerId, signBearer } from './bearer';
 import type { IContext } from './context';
 import type {
   BearerResponse,
@@ -10,7 +10,7 @@ import type {
 } from './contract';
 import { ApiError, forbidden } from './errors';
 import * as fields from './fields';
-import { IRequest, IResponse, jsonObject } from './http';
+import { type IRequest, type IResponse, jsonObject } from './http';
 import { mintAccessToken } from './mint';
 import { SCOPE_MANAGE, scopesFor } from './roles';
 import { hashSecret, newRegisterTokenValue } from './secrets';

@@ -1,8 +1,8 @@
 import {
   createServer,
-  IncomingMessage,
-  Server,
-  ServerResponse
+  type IncomingMessage,
+  type Server,
+  type ServerResponse
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -12,14 +12,14 @@ import type { RedeemResponse } from './contract';
 import {
   CONTROL_PREFIX,
   handleControl,
-  IControlTarget,
-  IMintRequest
+  type IControlTarget,
+  type IMintRequest
 } from './control';
 import { ApiError, errorBody } from './errors';
 import { applyFault } from './fault-responses';
-import { Faults, IFault, IFaultSpec } from './faults';
+import { Faults, type IFault, type IFaultSpec } from './faults';
 import * as fields from './fields';
-import { IRequest, IResponse, readBody, send } from './http';
+import { type IRequest, type IResponse, readBody, send } from './http';
 import { mintAccessToken } from './mint';
 import { handleApi, routeLabel } from './routes';
 import { shortId } from './secrets';

@@ -1,5 +1,5 @@
 import { readFileIfExists, writeFileAtomic } from './atomic-file';
-import { isTokenType, TokenType } from './roles';
+import { isTokenType, type TokenType } from './roles';
 import { newSigningKey } from './secrets';
 
 /** An access token as kept by the emulator: its value only as a SHA-256 hash. */

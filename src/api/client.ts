@@ -20,6 +20,7 @@ import {
   asTokenInfo,
   asTokenList
 } from './shape';
+import type { IPlatformClient } from '../tokens';
 import { Transport, type ITransportRequest } from './transport';
 import type {
   CreateRegisterTokenRequest,
@@ -111,7 +112,7 @@ export interface IRegistrationTokenRequest {
  * once. Idempotent calls (GET, DELETE, and the exchange itself) are retried
  * on 429/502/503/504, timeouts and network failures; creating calls never are.
  */
-export class MLPlatformClient {
+export class MLPlatformClient implements IPlatformClient {
   constructor(options: IMLPlatformClientOptions) {
     this._refreshToken = options.refreshToken;
     this._authorizationHeader = options.authorizationHeader ?? 'Authorization';

@@ -5,7 +5,7 @@
 
 import {
   ConflictError,
-  MLPlatformError,
+  type MLPlatformError,
   NotFoundError,
   PermissionDeniedError,
   ProtocolError,

@@ -1,4 +1,4 @@
-import { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { Kernel, KernelMessage } from '@jupyterlab/services';
 
 /**
  * How one injection ended.

@@ -1,19 +1,18 @@
 import { Notification } from '@jupyterlab/apputils';
-import { Kernel, KernelSpec, Session } from '@jupyterlab/services';
-import { TranslationBundle } from '@jupyterlab/translation';
-import { IDisposable } from '@lumino/disposable';
-import { ISignal, Signal } from '@lumino/signaling';
+import type { Kernel, KernelSpec, Session } from '@jupyterlab/services';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { IDisposable } from '@lumino/disposable';
+import { type ISignal, Signal } from '@lumino/signaling';
 
-import { StatusModel } from '../server/status';
-import { IKernelSync, IKernelTokenState } from '../tokens';
-import { IActiveToken, VaultModel } from '../vault/model';
-import { inject, InjectOutcome } from './inject';
-import { KernelRegistry, SessionWidget } from './registry';
+import type { IKernelSync, IKernelTokenState } from '../tokens';
+import type { IActiveToken, IStatusModel, IVaultModel } from '../tokens';
+import { inject, type InjectOutcome } from './inject';
+import { KernelRegistry, type SessionWidget } from './registry';
 import type { IWidgetTracker } from '@jupyterlab/apputils';
 import {
   buildSnippet,
   isEnvName,
-  SnippetLanguage,
+  type SnippetLanguage,
   snippetLanguage
 } from './snippets';
 
@@ -121,7 +120,7 @@ export class KernelSync implements IKernelSync, IDisposable {
     Signal.clearData(this);
   }
 
-  private _onActiveChanged(_: VaultModel, active: IActiveToken | null): void {
+  private _onActiveChanged(_: IVaultModel, active: IActiveToken | null): void {
     if (!this._loaded) {
       // The first state read from the server: kernels already have it.
       this._baseline(active);
@@ -410,8 +409,8 @@ export class KernelSync implements IKernelSync, IDisposable {
     this._changed.emit(this._kernels);
   }
 
-  private _vault: VaultModel;
-  private _status: StatusModel;
+  private _vault: IVaultModel;
+  private _status: IStatusModel;
   private _kernelspecs: KernelSpec.IManager;
   private _trans: TranslationBundle;
   private _registry: KernelRegistry;
@@ -433,11 +432,11 @@ export namespace KernelSync {
     /**
      * The vault model: which token is active, and its value on demand.
      */
-    vault: VaultModel;
+    vault: IVaultModel;
     /**
      * The server status: the configured variable names.
      */
-    status: StatusModel;
+    status: IStatusModel;
     /**
      * The session manager.
      */

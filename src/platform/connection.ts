@@ -1,10 +1,10 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-import { IDisposable } from '@lumino/disposable';
+import type { IDisposable } from '@lumino/disposable';
 
-import { IMLPlatformClientOptions, MLPlatformClient } from '../api';
+import { type IMLPlatformClientOptions, MLPlatformClient } from '../api';
 import { NAMESPACE } from '../server/request';
-import { VaultModel } from '../vault/model';
+import type { IPlatformConnection, IVaultModel } from '../tokens';
 
 /**
  * The header the upstream pipe turns into the upstream `Authorization`
@@ -16,7 +16,7 @@ export const PIPE_AUTH_HEADER = 'X-MLPlatform-Authorization';
  * Typed clients of the ML Platform API that go through the server's
  * upstream pipe: one for the active token, others for a given token.
  */
-export class PlatformConnection implements IDisposable {
+export class PlatformConnection implements IPlatformConnection, IDisposable {
   constructor(options: PlatformConnection.IOptions) {
     this._vault = options.vault;
     const settings = options.serverSettings;
@@ -85,7 +85,7 @@ export class PlatformConnection implements IDisposable {
     this._active = this._build();
   }
 
-  private _vault: VaultModel;
+  private _vault: IVaultModel;
   private _base: Omit<IMLPlatformClientOptions, 'refreshToken'>;
   private _active: MLPlatformClient;
   private _isDisposed = false;
@@ -104,7 +104,7 @@ export class NoActiveTokenError extends Error {
 
 export namespace PlatformConnection {
   export interface IOptions {
-    vault: VaultModel;
+    vault: IVaultModel;
     serverSettings: ServerConnection.ISettings;
   }
 }

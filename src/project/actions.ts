@@ -5,7 +5,7 @@
  */
 
 import { Notification } from '@jupyterlab/apputils';
-import { TranslationBundle } from '@jupyterlab/translation';
+import type { TranslationBundle } from '@jupyterlab/translation';
 
 import {
   ConflictError,
@@ -20,8 +20,8 @@ import type { IRegistrationDraft } from '../widgets/dialogs/RegistrationDraft';
 import { showRegistrationTokenOnce } from '../widgets/dialogs/ShowOnceDialog';
 import { confirmDeletion, pickProjectToken } from './dialogs';
 import { deletionRisks } from './guard';
-import { ProjectTokensModel } from './model';
-import { IProjectTokensModel } from './tokens';
+import type { ProjectTokensModel } from './model';
+import type { IProjectTokensModel } from './context';
 
 /**
  * What the actions need.

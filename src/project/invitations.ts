@@ -3,9 +3,9 @@
  * access-token lifetime, never a value. The server vault keeps them.
  */
 
-import { TranslationBundle } from '@jupyterlab/translation';
-import { IDisposable } from '@lumino/disposable';
-import { ISignal, Signal } from '@lumino/signaling';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { IDisposable } from '@lumino/disposable';
+import { type ISignal, Signal } from '@lumino/signaling';
 
 import { describeError } from '../messages';
 import type { IInvitation } from '../vault/types';

@@ -2,11 +2,12 @@
  * The project's access tokens as an Administrator sees them.
  */
 
-import { TranslationBundle } from '@jupyterlab/translation';
-import { IDisposable } from '@lumino/disposable';
-import { ISignal, Signal } from '@lumino/signaling';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { IDisposable } from '@lumino/disposable';
+import { type ISignal, Signal } from '@lumino/signaling';
 
-import type { MLPlatformClient, TokenInfo, TokenType } from '../api';
+import type { TokenInfo, TokenType } from '../api';
+import type { IPlatformClient } from '../tokens';
 import { describeError } from '../messages';
 import { TokenFilter } from './filter';
 
@@ -119,7 +120,7 @@ export class ProjectTokensModel implements IDisposable {
   /**
    * A client of the active token, for calls the list does not make itself.
    */
-  client(): MLPlatformClient {
+  client(): IPlatformClient {
     return this._client();
   }
 
@@ -286,7 +287,7 @@ export class ProjectTokensModel implements IDisposable {
     }
   }
 
-  private readonly _client: () => MLPlatformClient;
+  private readonly _client: () => IPlatformClient;
   private readonly _source: IActiveTokenSource;
   private readonly _trans: TranslationBundle;
   private readonly _roleLabels: Readonly<Record<string, string>>;
@@ -308,7 +309,7 @@ export namespace ProjectTokensModel {
      * The client of the active token, asked anew for every call (e.g.
      * `() => connection.active`).
      */
-    client: () => MLPlatformClient;
+    client: () => IPlatformClient;
     /**
      * The active saved token (the vault model).
      */

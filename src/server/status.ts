@@ -1,22 +1,11 @@
-import { ServerConnection } from '@jupyterlab/services';
+import type { ServerConnection } from '@jupyterlab/services';
 import { Poll } from '@lumino/polling';
-import { ISignal, Signal } from '@lumino/signaling';
+import { type ISignal, Signal } from '@lumino/signaling';
 
-import { IServerStatus } from '../tokens';
+import type { IServerStatus, IStatusModel, StatusState } from '../tokens';
 import { NOT_RUNNING, requestAPI, ServerExtensionError } from './request';
 
-/**
- * What is known about the server extension.
- */
-export type StatusState =
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'ready'; readonly status: IServerStatus }
-  | { readonly kind: 'error'; readonly message: string }
-  /**
-   * The Jupyter server has no such route: the server part is not running
-   * there (installed after the server started, or not enabled).
-   */
-  | { readonly kind: 'not-running' };
+export type { StatusState } from '../tokens';
 
 /**
  * The part of the vault model the status follows: the server says in its
@@ -36,7 +25,7 @@ export interface IVaultEvents {
  * `refreshEveryMs` while the page is visible — so that a vault the server
  * set aside while the page is open is shown, not found out later.
  */
-export class StatusModel {
+export class StatusModel implements IStatusModel {
   constructor(options: StatusModel.IOptions) {
     this._serverSettings = options.serverSettings;
     this._vault = options.vault ?? null;

@@ -1,7 +1,7 @@
-import { IDisposable } from '@lumino/disposable';
-import { ISignal, Signal } from '@lumino/signaling';
+import type { IDisposable } from '@lumino/disposable';
+import { type ISignal, Signal } from '@lumino/signaling';
 
-import { VaultModel } from './model';
+import type { IVaultModel } from '../tokens';
 
 /**
  * Where the active token stands against the warning windows.
@@ -102,7 +102,7 @@ export class ExpiryWatcher implements IDisposable {
     }
   }
 
-  private _vault: VaultModel;
+  private _vault: IVaultModel;
   private _now: () => number;
   private _windows: number[];
   private _timer: number;
@@ -122,7 +122,7 @@ function normalise(hours: readonly number[]): number[] {
 
 export namespace ExpiryWatcher {
   export interface IOptions {
-    vault: VaultModel;
+    vault: IVaultModel;
     windowsHours?: readonly number[];
     intervalMs?: number;
     now?: () => number;

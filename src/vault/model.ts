@@ -1,30 +1,25 @@
-import { ServerConnection } from '@jupyterlab/services';
-import { IDisposable } from '@lumino/disposable';
-import { ISignal, Signal } from '@lumino/signaling';
+import type { ServerConnection } from '@jupyterlab/services';
+import type { ISignal } from '@lumino/signaling';
+import { Signal } from '@lumino/signaling';
 
 import { requestAPI } from '../server/request';
-import {
+import type {
+  IActiveToken,
   IAddResult,
   IInvitation,
   ISavedToken,
   ITokenMetadata,
+  IVaultModel,
   IVaultState
-} from './types';
+} from '../tokens';
 
-/**
- * The active token as far as kernels and views need to know: which record
- * and its fingerprint, never the value.
- */
-export interface IActiveToken {
-  readonly id: string;
-  readonly fingerprint: string;
-}
+export type { IActiveToken } from '../tokens';
 
 /**
  * The browser's model of the server vault. It holds metadata only; a value
  * is fetched on demand and handed to the caller, never kept.
  */
-export class VaultModel implements IDisposable {
+export class VaultModel implements IVaultModel {
   constructor(options: VaultModel.IOptions) {
     this._serverSettings = options.serverSettings;
   }

@@ -4,9 +4,9 @@
  * lost: when it cannot be saved, its value is handed back to be shown once.
  */
 
-import type { MLPlatformClient } from '../api';
+import type { IPlatformClient } from '../tokens';
 import { metadataOf } from './metadata';
-import type { VaultModel } from './model';
+import type { IVaultModel } from '../tokens';
 import { type ISaveOptions, saveToken } from './save';
 import type { ISavedToken } from './types';
 
@@ -40,8 +40,8 @@ export interface IRedeemOptions extends Pick<
   'fallbackName' | 'retryDelaysMs' | 'sleep'
 > {
   /** A client that needs no access token (`connection.forToken()`). */
-  readonly client: Pick<MLPlatformClient, 'redeemRegistrationToken'>;
-  readonly vault: Pick<VaultModel, 'add'>;
+  readonly client: Pick<IPlatformClient, 'redeemRegistrationToken'>;
+  readonly vault: Pick<IVaultModel, 'add'>;
 }
 
 /**

@@ -6,7 +6,7 @@
 
 import { ServerExtensionError } from '../server/request';
 import { metadataOf } from './metadata';
-import type { VaultModel } from './model';
+import type { IVaultModel } from '../tokens';
 import type { IAddResult, ITokenMetadata } from './types';
 
 /**
@@ -44,7 +44,7 @@ export interface ISaveOptions {
  * @throws the last failure when the token could not be saved.
  */
 export async function saveToken(
-  vault: Pick<VaultModel, 'add'>,
+  vault: Pick<IVaultModel, 'add'>,
   value: string,
   description: unknown,
   options: ISaveOptions = {}

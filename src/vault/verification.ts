@@ -1,23 +1,23 @@
-import { IDisposable } from '@lumino/disposable';
-import { ISignal, Signal } from '@lumino/signaling';
+import type { IDisposable } from '@lumino/disposable';
+import { type ISignal, Signal } from '@lumino/signaling';
 
 import { TokenRejectedError } from '../api';
-import { PlatformConnection } from '../platform/connection';
-import { VaultModel } from './model';
+import type {
+  IActiveTokenStatus,
+  IPlatformConnection,
+  IVaultModel,
+  Verification
+} from '../tokens';
 import { withMetadataFallback } from './save';
-import { ISavedToken } from './types';
+import type { ISavedToken } from './types';
 
-/**
- * How the active token stands with the platform.
- */
-export type Verification =
-  'none' | 'checking' | 'verified' | 'expired' | 'deleted' | 'unreachable';
+export type { Verification } from '../tokens';
 
 /**
  * The platform's word on the active token: checked with who-am-i whenever
  * the active token changes and on demand.
  */
-export class ActiveTokenStatus implements IDisposable {
+export class ActiveTokenStatus implements IActiveTokenStatus, IDisposable {
   constructor(options: ActiveTokenStatus.IOptions) {
     this._vault = options.vault;
     this._connection = options.connection;
@@ -106,8 +106,8 @@ export class ActiveTokenStatus implements IDisposable {
     }
   }
 
-  private _vault: VaultModel;
-  private _connection: PlatformConnection;
+  private _vault: IVaultModel;
+  private _connection: IPlatformConnection;
   private _now: () => number;
   private _verification: Verification = 'none';
   private _error: unknown = null;
@@ -118,8 +118,8 @@ export class ActiveTokenStatus implements IDisposable {
 
 export namespace ActiveTokenStatus {
   export interface IOptions {
-    vault: VaultModel;
-    connection: PlatformConnection;
+    vault: IVaultModel;
+    connection: IPlatformConnection;
     now?: () => number;
   }
 }

@@ -1,11 +1,10 @@
-import { TranslationBundle } from '@jupyterlab/translation';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { describeError } from '../messages';
 import { describeExpiry, describeRole } from '../time';
-import { VaultModel } from '../vault/model';
-import { ActiveTokenStatus, Verification } from '../vault/verification';
+import type { IActiveTokenStatus, IVaultModel, Verification } from '../tokens';
 
 /**
  * The "Active token" header: which token kernels carry and how it stands.
@@ -143,8 +142,8 @@ export function describeVerification(
 
 export namespace ActiveTokenSection {
   export interface IOptions {
-    vault: VaultModel;
-    verification: ActiveTokenStatus;
+    vault: IVaultModel;
+    verification: IActiveTokenStatus;
     trans: TranslationBundle;
     onAdd: () => void;
     onRedeem: () => void;

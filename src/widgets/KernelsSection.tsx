@@ -1,8 +1,8 @@
-import { TranslationBundle } from '@jupyterlab/translation';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { IKernelSync, IKernelTokenState } from '../tokens';
+import type { IKernelSync, IKernelTokenState } from '../tokens';
 
 /**
  * Properties of the running-kernels list.

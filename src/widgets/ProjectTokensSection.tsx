@@ -3,7 +3,7 @@
  * Administrator, with a filter, refresh and delete.
  */
 
-import { TranslationBundle } from '@jupyterlab/translation';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import {
   deleteIcon,
   ReactWidget,
@@ -13,7 +13,7 @@ import {
 import * as React from 'react';
 
 import type { TokenInfo } from '../api';
-import { ProjectTokensModel } from '../project/model';
+import type { ProjectTokensModel } from '../project/model';
 import { dateTimeFormatter, formatCount } from '../time';
 
 /**

@@ -3,23 +3,23 @@
  * notes of those handed out with what became of them.
  */
 
-import { TranslationBundle } from '@jupyterlab/translation';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import {
   addIcon,
   closeIcon,
   ReactWidget,
   UseSignal
 } from '@jupyterlab/ui-components';
-import { Message } from '@lumino/messaging';
+import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import type { TokenInfo } from '../api';
 import {
-  InvitationsModel,
+  type InvitationsModel,
   invitationStatus,
   type InvitationStatus
 } from '../project/invitations';
-import { ProjectTokensModel } from '../project/model';
+import type { ProjectTokensModel } from '../project/model';
 import { formatDateTime } from '../time';
 import type { IInvitation } from '../vault/types';
 

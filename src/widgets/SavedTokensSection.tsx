@@ -1,4 +1,4 @@
-import { TranslationBundle } from '@jupyterlab/translation';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import {
   addIcon,
   copyIcon,
@@ -10,8 +10,8 @@ import {
 import * as React from 'react';
 
 import { describeExpiry, describeRole } from '../time';
-import { VaultModel } from '../vault/model';
-import { ISavedToken } from '../vault/types';
+import type { IVaultModel } from '../tokens';
+import type { ISavedToken } from '../vault/types';
 
 /**
  * What the saved-token rows can do; the panel wires these to actions.
@@ -208,7 +208,7 @@ export class SavedTokensSection extends ReactWidget {
 
 export namespace SavedTokensSection {
   export interface IOptions {
-    vault: VaultModel;
+    vault: IVaultModel;
     trans: TranslationBundle;
     actions: ISavedTokenActions;
   }

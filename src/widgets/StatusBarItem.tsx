@@ -1,12 +1,11 @@
-import { TranslationBundle } from '@jupyterlab/translation';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { keyIcon } from '../icons';
-import { StatusModel } from '../server/status';
 import { describeExpiry, describeRole } from '../time';
-import { ExpiryWatcher } from '../vault/expiry';
-import { VaultModel } from '../vault/model';
+import type { IStatusModel, IVaultModel } from '../tokens';
+import type { ExpiryWatcher } from '../vault/expiry';
 
 /**
  * The status-bar item: the active token's label, role and time to expiry,
@@ -75,11 +74,11 @@ export class TokenStatusItem extends ReactWidget {
 
 export namespace TokenStatusItem {
   export interface IOptions {
-    vault: VaultModel;
+    vault: IVaultModel;
     /**
      * The server part's status: without the server part, the item says so.
      */
-    status: StatusModel;
+    status: IStatusModel;
     expiry: ExpiryWatcher;
     trans: TranslationBundle;
     onClick: () => void;

@@ -1,9 +1,9 @@
-import { TranslationBundle } from '@jupyterlab/translation';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { describeNotRunning } from '../messages';
-import { StatusModel, StatusState } from '../server/status';
+import type { IStatusModel, StatusState } from '../tokens';
 
 /**
  * Properties of a view of the status model's state.
@@ -111,7 +111,7 @@ export class StatusModelView extends ReactWidget {
     );
   }
 
-  private _model: StatusModel;
+  private _model: IStatusModel;
   private _trans: TranslationBundle;
   private _view: (props: IStatusSectionProps) => JSX.Element | null;
 }
@@ -127,7 +127,7 @@ export class StatusView extends StatusModelView {
 
 export namespace StatusView {
   export interface IOptions {
-    model: StatusModel;
+    model: IStatusModel;
     trans: TranslationBundle;
   }
 }

@@ -1,15 +1,15 @@
-import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import {
   caretDownIcon,
   refreshIcon,
   SidePanel,
   ToolbarButton
 } from '@jupyterlab/ui-components';
-import { ISignal, Signal } from '@lumino/signaling';
+import { type ISignal, Signal } from '@lumino/signaling';
 import { Panel, Widget } from '@lumino/widgets';
 
 import { keyIcon } from '../icons';
-import { StatusModel } from '../server/status';
+import type { IStatusModel } from '../tokens';
 import { StatusView } from './StatusView';
 import { VaultProblemView } from './VaultProblemView';
 
@@ -130,7 +130,7 @@ export class TokensPanel extends SidePanel {
     }
   }
 
-  private _status: StatusModel | null = null;
+  private _status: IStatusModel | null = null;
   private _ranks = new Map<Widget, number>();
   private _refreshRequested = new Signal<this, void>(this);
 }
@@ -142,7 +142,7 @@ export namespace TokensPanel {
   export const ID = 'jp-mlpTokens-panel';
 
   export interface IOptions {
-    model: StatusModel;
+    model: IStatusModel;
     trans: TranslationBundle;
     translator: ITranslator;
   }

@@ -4,7 +4,7 @@ import { describeNotRunning, describeServerMessage } from '../messages';
 import {
   type IStatusSectionProps,
   StatusModelView,
-  StatusView
+  type StatusView
 } from './StatusView';
 
 /**

@@ -6,7 +6,7 @@
  * MLPLATFORM_TEST_ADMIN_TOKEN set, against that endpoint instead: everything created is deleted
  * afterwards, and the stories that need to move the clock are skipped.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

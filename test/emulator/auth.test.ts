@@ -1,14 +1,14 @@
 /** @jest-environment node */
 import {
   bearerFor,
-  BearerResponse,
+  type BearerResponse,
   call,
   expectError,
   FORBIDDEN,
-  ITestEmulator,
+  type ITestEmulator,
   MISSING_MANAGE,
   startTestEmulator,
-  TokenInfo
+  type TokenInfo
 } from './harness';
 
 describe('emulator: bearers, roles and lifetimes', () => {

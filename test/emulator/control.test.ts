@@ -4,10 +4,10 @@ import {
   call,
   expectError,
   FORBIDDEN,
-  ITestEmulator,
-  RedeemResponse,
+  type ITestEmulator,
+  type RedeemResponse,
   startTestEmulator,
-  TokenInfo
+  type TokenInfo
 } from './harness';
 
 interface IClock {

@@ -6,9 +6,9 @@ import {
   call,
   createRegisterToken,
   expectError,
-  ITestEmulator,
+  type ITestEmulator,
   startTestEmulator,
-  TokenList
+  type TokenList
 } from './harness';
 
 async function timed<T>(action: () => Promise<T>): Promise<[T, number]> {

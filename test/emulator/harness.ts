@@ -7,7 +7,11 @@ import path from 'node:path';
 
 import { fetch } from 'undici';
 
-import { IEmulator, IEmulatorOptions, startEmulator } from '../../emulator/src';
+import {
+  type IEmulator,
+  type IEmulatorOptions,
+  startEmulator
+} from '../../emulator/src';
 import type { components } from '../../src/api/schema';
 
 export type TokenInfo = components['schemas']['TokenInfo'];

@@ -1,5 +1,10 @@
 /** @jest-environment node */
-import { call, expectError, ITestEmulator, startTestEmulator } from './harness';
+import {
+  call,
+  expectError,
+  type ITestEmulator,
+  startTestEmulator
+} from './harness';
 
 describe('emulator: HTTP surface', () => {
   let t: ITestEmulator;

@@ -9,10 +9,10 @@ import {
   createRegisterToken,
   expectError,
   FORBIDDEN,
-  ITestEmulator,
+  type ITestEmulator,
   redeem,
   startTestEmulator,
-  TokenList
+  type TokenList
 } from './harness';
 
 const sha256 = (value: string) =>

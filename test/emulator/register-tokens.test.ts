@@ -5,10 +5,10 @@ import {
   createRegisterToken,
   expectError,
   FORBIDDEN,
-  ITestEmulator,
+  type ITestEmulator,
   redeem,
   startTestEmulator,
-  TokenInfo
+  type TokenInfo
 } from './harness';
 
 describe('emulator: registration tokens', () => {

@@ -4,10 +4,10 @@ import {
   call,
   expectError,
   FORBIDDEN,
-  ITestEmulator,
+  type ITestEmulator,
   startTestEmulator,
-  TokenInfo,
-  TokenList
+  type TokenInfo,
+  type TokenList
 } from './harness';
 
 describe('emulator: project access tokens', () => {

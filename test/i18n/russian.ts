@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 import {
-  ITranslatorConnector,
-  TranslationBundle,
+  type ITranslatorConnector,
+  type TranslationBundle,
   TranslationManager
 } from '@jupyterlab/translation';
 

@@ -4,10 +4,10 @@
  * extension's server part plus `KernelSync` driving kernels through
  * `@jupyterlab/services`, as the browser does.
  */
-import { KernelMessage, Session } from '@jupyterlab/services';
+import type { KernelMessage, Session } from '@jupyterlab/services';
 
-import { KernelSync } from '../../src/kernels/sync';
-import { VaultModel } from '../../src/vault/model';
+import type { KernelSync } from '../../src/kernels/sync';
+import type { VaultModel } from '../../src/vault/model';
 import { Harness, type IHarnessToken } from './helpers';
 import {
   delay,

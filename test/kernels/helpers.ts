@@ -5,7 +5,7 @@
 import {
   KernelManager,
   KernelSpecManager,
-  Session,
+  type Session,
   SessionManager
 } from '@jupyterlab/services';
 import { nullTranslator } from '@jupyterlab/translation';

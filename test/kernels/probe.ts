@@ -3,7 +3,7 @@
  * for the kernel tests and the kernel-sync benchmark. Imports nothing of
  * the extension.
  */
-import { Kernel, KernelMessage } from '@jupyterlab/services';
+import { type Kernel, KernelMessage } from '@jupyterlab/services';
 import { createHash, randomBytes } from 'crypto';
 
 /**

@@ -7,7 +7,7 @@
  * Skipped, saying so, when no `ir` kernel spec is installed; `make test`
  * installs R and sets MLP_REQUIRE_R=1, and then a missing kernel fails.
  */
-import { KernelMessage, Session } from '@jupyterlab/services';
+import type { KernelMessage, Session } from '@jupyterlab/services';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';

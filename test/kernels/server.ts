@@ -6,7 +6,7 @@
  * check); and the services settings to reach it from Node.
  */
 import { ServerConnection } from '@jupyterlab/services';
-import { ChildProcess, spawn } from 'child_process';
+import { type ChildProcess, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';

@@ -8,7 +8,7 @@ import {
   isEnvName,
   isTokenValue,
   SNIPPET_MARKER,
-  SnippetLanguage,
+  type SnippetLanguage,
   snippetLanguage
 } from '../../src/kernels/snippets';
 

@@ -14,7 +14,7 @@ import { confirmDeletion, pickProjectToken } from '../../src/project/dialogs';
 import { deletionRisks } from '../../src/project/guard';
 import { InvitationsModel } from '../../src/project/invitations';
 import { ProjectTokensModel } from '../../src/project/model';
-import type { IProjectTokensModel } from '../../src/project/tokens';
+import type { IProjectTokensModel } from '../../src/project/context';
 import { showCreateRegistrationDialog } from '../../src/widgets/dialogs/CreateRegistrationDialog';
 import { EMPTY_DRAFT } from '../../src/widgets/dialogs/RegistrationDraft';
 import { ShowOnceClipboard } from '../../src/widgets/dialogs/ShowOnceClipboard';

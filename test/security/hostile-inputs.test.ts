@@ -21,9 +21,9 @@ import {
   validateTokenValue,
   validateTtl
 } from '../../src/api/validate';
-import { buildSnippet, SnippetLanguage } from '../../src/kernels/snippets';
+import { buildSnippet, type SnippetLanguage } from '../../src/kernels/snippets';
 import { VaultModel } from '../../src/vault/model';
-import { ISavedToken } from '../../src/vault/types';
+import type { ISavedToken } from '../../src/vault/types';
 import { SavedTokensSection } from '../../src/widgets/SavedTokensSection';
 
 type Expected = 'rejected' | 'stored-as-typed' | 'n/a';

@@ -1,6 +1,6 @@
 import { ServerConnection } from '@jupyterlab/services';
 
-import { StatusModel, StatusState } from '../../src/server/status';
+import { StatusModel, type StatusState } from '../../src/server/status';
 
 describe('StatusModel', () => {
   it('shares one request among concurrent refreshes', async () => {

@@ -1,8 +1,8 @@
 import { ServerConnection } from '@jupyterlab/services';
 
-import { ExpiryWatcher, IExpiryState } from '../../src/vault/expiry';
+import { ExpiryWatcher, type IExpiryState } from '../../src/vault/expiry';
 import { VaultModel } from '../../src/vault/model';
-import { IVaultState } from '../../src/vault/types';
+import type { IVaultState } from '../../src/vault/types';
 
 const HOUR = 3_600_000;
 

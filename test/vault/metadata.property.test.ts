@@ -12,7 +12,7 @@
  * On a failure fast-check prints the seed and the shrunk counterexample.
  */
 
-import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import fc from 'fast-check';
 import * as path from 'path';
 import { createInterface } from 'readline';

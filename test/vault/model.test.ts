@@ -1,7 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 
-import { IActiveToken, VaultModel } from '../../src/vault/model';
-import { ISavedToken, IVaultState } from '../../src/vault/types';
+import { type IActiveToken, VaultModel } from '../../src/vault/model';
+import type { ISavedToken, IVaultState } from '../../src/vault/types';
 
 function record(id: string, fingerprint: string): ISavedToken {
   return {

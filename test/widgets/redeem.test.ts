@@ -15,7 +15,7 @@ import {
 import { PlatformConnection } from '../../src/platform/connection';
 import { TokenSettings } from '../../src/settings';
 import { VaultModel } from '../../src/vault/model';
-import { ISavedToken } from '../../src/vault/types';
+import type { ISavedToken } from '../../src/vault/types';
 
 const trans = nullTranslator.load('jupyterlab_mlplatform_tokens');
 

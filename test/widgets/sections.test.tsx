@@ -4,7 +4,7 @@ import { Widget } from '@lumino/widgets';
 
 import { PlatformConnection } from '../../src/platform/connection';
 import { VaultModel } from '../../src/vault/model';
-import { ISavedToken } from '../../src/vault/types';
+import type { ISavedToken } from '../../src/vault/types';
 import { ActiveTokenStatus } from '../../src/vault/verification';
 import { ActiveTokenSection } from '../../src/widgets/ActiveTokenSection';
 import { SavedTokensSection } from '../../src/widgets/SavedTokensSection';

@@ -8,9 +8,9 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import { StatusModel } from '../../src/server/status';
-import { IServerStatus } from '../../src/tokens';
+import type { IServerStatus } from '../../src/tokens';
 import { VaultModel } from '../../src/vault/model';
-import { ISavedToken } from '../../src/vault/types';
+import type { ISavedToken } from '../../src/vault/types';
 import { TokensPanel } from '../../src/widgets/TokensPanel';
 
 const trans = nullTranslator.load('jupyterlab_mlplatform_tokens');

@@ -2,7 +2,7 @@
  * What the "Create registration token" form holds, and its validation.
  */
 
-import { TranslationBundle } from '@jupyterlab/translation';
+import type { TranslationBundle } from '@jupyterlab/translation';
 
 import {
   ACCESS_TTL_MAX_SECONDS,

@@ -3,7 +3,7 @@
  * while later if it still holds that secret.
  */
 
-import { IDisposable } from '@lumino/disposable';
+import type { IDisposable } from '@lumino/disposable';
 
 /**
  * The part of the asynchronous Clipboard API used here.

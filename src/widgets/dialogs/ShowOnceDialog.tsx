@@ -8,13 +8,13 @@
  */
 
 import { Dialog, showDialog } from '@jupyterlab/apputils';
-import { TranslationBundle } from '@jupyterlab/translation';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import { formatTtlHuman, type RegisterToken } from '../../api';
 import { formatDateTime } from '../../time';
 import { ttlUnits } from './RegistrationDraft';
-import { ShowOnceClipboard } from './ShowOnceClipboard';
+import type { ShowOnceClipboard } from './ShowOnceClipboard';
 
 /**
  * What the dialog says about the token besides its value.

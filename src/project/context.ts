@@ -1,13 +1,15 @@
 /**
- * The DI token of the project's tokens: the list, the invitation notes and
- * the clipboard guard of show-once dialogs.
+ * What the project plugin provides to others: the list of the project's
+ * access tokens, the invitation notes and the clipboard guard of show-once
+ * dialogs, and its DI token (the extension's other tokens are in the leaf
+ * `../tokens.ts`; this one names the classes it hands out).
  */
 
 import { Token } from '@lumino/coreutils';
 
-import { ShowOnceClipboard } from '../widgets/dialogs/ShowOnceClipboard';
-import { InvitationsModel } from './invitations';
-import { ProjectTokensModel } from './model';
+import type { ShowOnceClipboard } from '../widgets/dialogs/ShowOnceClipboard';
+import type { InvitationsModel } from './invitations';
+import type { ProjectTokensModel } from './model';
 
 /**
  * What the project plugin provides.
