@@ -62,6 +62,12 @@ const DOMAIN = 'jupyterlab_mlplatform_tokens';
 const STATUS_REFRESH_MS = 5 * 60_000;
 
 /**
+ * How often the saved tokens are read again while the page is visible, to
+ * follow other tabs (with the status: under one request a minute).
+ */
+const VAULT_REFRESH_MS = 2 * 60_000;
+
+/**
  * The id of the plugin whose schema holds the settings.
  */
 const SETTINGS_ID = 'jupyterlab-mlplatform-tokens:plugin';
@@ -76,16 +82,11 @@ const vaultPlugin: JupyterFrontEndPlugin<IVaultModel> = {
   provides: IVaultModel,
   activate: (app: JupyterFrontEnd): IVaultModel => {
     const vault = new VaultModel({
-      serverSettings: app.serviceManager.serverSettings
+      serverSettings: app.serviceManager.serverSettings,
+      refreshEveryMs: VAULT_REFRESH_MS
     });
     void vault.refresh().catch(() => {
       // The panel's server section explains why the server did not answer.
-    });
-    // Follow changes made in other tabs when this one comes back into view.
-    document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible') {
-        void vault.refresh().catch(() => undefined);
-      }
     });
     return vault;
   }

@@ -4,6 +4,7 @@
 
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
+import { Poll } from '@lumino/polling';
 import { type ISignal, Signal } from '@lumino/signaling';
 
 import type { TokenInfo, TokenType } from '../api';
@@ -160,7 +161,9 @@ export class ProjectTokensModel implements IDisposable {
         if (this._pending === pending) {
           this._pending = null;
         }
-        this._schedule();
+        if (!this._poll) {
+          this._schedule();
+        }
       });
       this._pending = pending;
     }
@@ -258,17 +261,27 @@ export class ProjectTokensModel implements IDisposable {
     ) {
       return;
     }
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      void this.refresh();
-    }, this._refreshInterval * 1000);
+    const interval = this._refreshInterval * 1000;
+    // A hidden page stands by; failed loads back off up to four intervals.
+    this._poll = new Poll({
+      auto: false,
+      factory: async () => {
+        await this.refresh();
+        if (this._state.kind === 'error') {
+          throw new Error('The project list could not be loaded.');
+        }
+      },
+      frequency: { interval, backoff: true, max: interval * 4 },
+      linger: 0,
+      name: 'jupyterlab-mlplatform-tokens:project-tokens',
+      standby: 'when-hidden'
+    });
+    void this._poll.schedule({ interval, phase: 'started' });
   }
 
   private _cancel(): void {
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-      this._timer = null;
-    }
+    this._poll?.dispose();
+    this._poll = null;
   }
 
   private _setState(state: ProjectTokensState): void {
@@ -295,7 +308,7 @@ export class ProjectTokensModel implements IDisposable {
   private _filterText = '';
   private _filter: TokenFilter | null = null;
   private _refreshInterval: number;
-  private _timer: ReturnType<typeof setTimeout> | null = null;
+  private _poll: Poll | null = null;
   private _pending: Promise<void> | null = null;
   private _generation = 0;
   private _busy = 0;

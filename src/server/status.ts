@@ -39,6 +39,7 @@ export class StatusModel implements IStatusModel {
         auto: false,
         factory: () => this._read(false),
         frequency: { interval: every, backoff: true, max: every * 4 },
+        linger: 0,
         name: 'jupyterlab-mlplatform-tokens:status',
         standby: 'when-hidden'
       });

@@ -1,4 +1,5 @@
 import type { IDisposable } from '@lumino/disposable';
+import { Poll } from '@lumino/polling';
 import { type ISignal, Signal } from '@lumino/signaling';
 
 import type { IVaultModel } from '../tokens';
@@ -27,16 +28,18 @@ export class ExpiryWatcher implements IDisposable {
     this._now = options.now ?? Date.now;
     this._windows = normalise(options.windowsHours ?? [168, 24, 1]);
     this._vault.changed.connect(this._update, this);
-    this._timer = window.setInterval(
-      () => this._update(),
-      options.intervalMs ?? 30_000
-    );
-    // After the owner has connected to the signals.
-    window.setTimeout(() => {
-      if (!this._isDisposed) {
-        this._update();
-      }
-    }, 0);
+    const interval = options.intervalMs ?? 30_000;
+    // The clock: a hidden page stands by and catches up when shown. Its
+    // first tick comes after the owner has connected to the signals.
+    this._clock = new Poll({
+      auto: false,
+      factory: async () => this._update(),
+      frequency: { interval, backoff: false },
+      linger: 0,
+      name: 'jupyterlab-mlplatform-tokens:expiry',
+      standby: 'when-hidden'
+    });
+    void this._clock.start();
   }
 
   get state(): IExpiryState {
@@ -71,7 +74,7 @@ export class ExpiryWatcher implements IDisposable {
       return;
     }
     this._isDisposed = true;
-    window.clearInterval(this._timer);
+    this._clock.dispose();
     this._vault.changed.disconnect(this._update, this);
     Signal.clearData(this);
   }
@@ -105,7 +108,7 @@ export class ExpiryWatcher implements IDisposable {
   private _vault: IVaultModel;
   private _now: () => number;
   private _windows: number[];
-  private _timer: number;
+  private _clock: Poll;
   private _state: IExpiryState = { remaining: null, window: null };
   private _notified = new Map<string, number>();
   private _changed = new Signal<this, IExpiryState>(this);

@@ -1,4 +1,5 @@
 import type { ServerConnection } from '@jupyterlab/services';
+import { Poll } from '@lumino/polling';
 import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 
@@ -22,6 +23,19 @@ export type { IActiveToken } from '../tokens';
 export class VaultModel implements IVaultModel {
   constructor(options: VaultModel.IOptions) {
     this._serverSettings = options.serverSettings;
+    const every = options.refreshEveryMs ?? 0;
+    if (every > 0) {
+      // Follows changes made in other tabs; a hidden tab stands by.
+      this._poll = new Poll({
+        auto: false,
+        factory: () => this.refresh(),
+        frequency: { interval: every, backoff: true, max: every * 4 },
+        linger: 0,
+        name: 'jupyterlab-mlplatform-tokens:vault',
+        standby: 'when-hidden'
+      });
+      void this._poll.schedule({ interval: every, phase: 'started' });
+    }
   }
 
   /**
@@ -216,6 +230,7 @@ export class VaultModel implements IVaultModel {
       return;
     }
     this._isDisposed = true;
+    this._poll?.dispose();
     Signal.clearData(this);
   }
 
@@ -297,6 +312,7 @@ export class VaultModel implements IVaultModel {
   }
 
   private _serverSettings: ServerConnection.ISettings;
+  private _poll: Poll | null = null;
   private _state: IVaultState = { tokens: [], active_id: null };
   private _loaded = false;
   private _loadError: unknown = null;
@@ -317,5 +333,10 @@ export namespace VaultModel {
      * The application's server settings.
      */
     serverSettings: ServerConnection.ISettings;
+    /**
+     * Read the saved tokens again this often, in ms, while the page is
+     * visible (default 0: only on demand and after writes).
+     */
+    refreshEveryMs?: number;
   }
 }

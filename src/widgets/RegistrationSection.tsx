@@ -11,6 +11,7 @@ import {
   UseSignal
 } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
+import { Poll } from '@lumino/polling';
 import * as React from 'react';
 
 import type { TokenInfo } from '../api';
@@ -184,7 +185,16 @@ export class RegistrationSection extends ReactWidget {
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     this._stopClock();
-    this._clock = setInterval(() => this.update(), 30_000);
+    // Expiry times count down while shown; a hidden page stands by.
+    this._clock = new Poll({
+      auto: false,
+      factory: async () => this.update(),
+      frequency: { interval: 30_000, backoff: false },
+      linger: 0,
+      name: 'jupyterlab-mlplatform-tokens:registration-clock',
+      standby: 'when-hidden'
+    });
+    void this._clock.schedule({ interval: 30_000, phase: 'started' });
   }
 
   protected onBeforeDetach(msg: Message): void {
@@ -214,14 +224,12 @@ export class RegistrationSection extends ReactWidget {
   }
 
   private _stopClock(): void {
-    if (this._clock !== null) {
-      clearInterval(this._clock);
-      this._clock = null;
-    }
+    this._clock?.dispose();
+    this._clock = null;
   }
 
   private _options: RegistrationSection.IOptions;
-  private _clock: ReturnType<typeof setInterval> | null = null;
+  private _clock: Poll | null = null;
 }
 
 export namespace RegistrationSection {
