@@ -18,7 +18,7 @@ import {
   removeAllTokens,
   showWhoAmI,
   switchActiveToken
-} from './actions';
+} from './vault/actions';
 import { keyIcon } from './icons';
 import type { IProjectActionDeps } from './project/actions';
 

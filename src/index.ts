@@ -12,7 +12,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-import * as actions from './actions';
+import * as actions from './vault/actions';
 import {
   addCommands,
   addProjectCommands,
@@ -43,7 +43,7 @@ import { ExpiryWatcher } from './vault/expiry';
 import { VaultModel } from './vault/model';
 import { ActiveTokenStatus } from './vault/verification';
 import { ActiveTokenSection } from './widgets/ActiveTokenSection';
-import { ShowOnceClipboard } from './widgets/dialogs/ShowOnceClipboard';
+import { ShowOnceClipboard } from './clipboard';
 import { KernelsSection } from './widgets/KernelsSection';
 import { ProjectTokensSection } from './widgets/ProjectTokensSection';
 import { RegistrationSection } from './widgets/RegistrationSection';
@@ -151,6 +151,13 @@ const actionsPlugin: JupyterFrontEndPlugin<IActionContext> = {
     translator: ITranslator | null
   ): IActionContext => {
     const settings = new TokenSettings();
+    // One guard for every copied secret: a new copy replaces the old one.
+    const clipboard = new ShowOnceClipboard();
+    const follow = () => {
+      clipboard.clearAfterSeconds = settings.current.clipboardClearSeconds;
+    };
+    follow();
+    settings.changed.connect(follow);
     if (registry) {
       void registry
         .load(SETTINGS_ID)
@@ -171,6 +178,7 @@ const actionsPlugin: JupyterFrontEndPlugin<IActionContext> = {
       verification,
       status,
       settings,
+      clipboard,
       trans: (translator ?? nullTranslator).load(DOMAIN)
     };
   }
@@ -329,13 +337,12 @@ const projectPlugin: JupyterFrontEndPlugin<IProjectTokensModel> = {
         trans
       }),
       invitations: new InvitationsModel({ store: vault, trans }),
-      clipboard: new ShowOnceClipboard()
+      clipboard: context.clipboard
     };
     const follow = () => {
       const current = settings.current;
       project.tokens.refreshInterval = current.projectRefreshSeconds;
       project.invitations.visible = current.showInvitations;
-      project.clipboard.clearAfterSeconds = current.clipboardClearSeconds;
     };
     follow();
     settings.changed.connect(follow);

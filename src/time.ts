@@ -91,10 +91,3 @@ export function describeExpiry(
     Math.max(1, Math.floor(left / MINUTE))
   );
 }
-
-/**
- * The role as the vendor names it.
- */
-export function describeRole(role: string, trans: TranslationBundle): string {
-  return role === 'ADMIN' ? trans.__('Administrator') : trans.__('User');
-}

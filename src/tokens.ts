@@ -440,6 +440,17 @@ export interface ISettingsModel {
 }
 
 /**
+ * Copies secrets to the clipboard and clears them a while later if the
+ * clipboard still holds them (`ShowOnceClipboard`).
+ */
+export interface ISecretClipboard {
+  /** Seconds after a copy before the clipboard is cleared; 0 = never. */
+  clearAfterSeconds: number;
+  /** Copy `text` and schedule the clear; rejects when the browser refuses. */
+  copy(text: string): Promise<void>;
+}
+
+/**
  * What the token actions work with.
  */
 export interface IActionContext {
@@ -450,6 +461,8 @@ export interface IActionContext {
   readonly trans: TranslationBundle;
   /** The user settings (clipboard clear delay and others). */
   readonly settings: ISettingsModel;
+  /** The one clipboard guard of copied secrets (follows the settings). */
+  readonly clipboard: ISecretClipboard;
 }
 
 /**

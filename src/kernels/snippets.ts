@@ -8,15 +8,12 @@
  * Never log what these functions return.
  */
 
+import { isTokenValue } from '../api/validate';
+
 /**
  * Kernel languages that can be updated live.
  */
 export type SnippetLanguage = 'python' | 'r' | 'julia';
-
-/**
- * The longest value the vault accepts.
- */
-export const MAX_VALUE_LENGTH = 4096;
 
 /**
  * Text that marks our code, so the Python snippet can purge it from
@@ -24,21 +21,7 @@ export const MAX_VALUE_LENGTH = 4096;
  */
 export const SNIPPET_MARKER = '_mlp_tokens_env_sync';
 
-const VALUE_PATTERN = /^[\x21-\x7e]+$/;
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/**
- * Whether a token value is safe to send: printable ASCII without spaces,
- * 1 to 4096 characters.
- */
-export function isTokenValue(value: unknown): value is string {
-  return (
-    typeof value === 'string' &&
-    value.length > 0 &&
-    value.length <= MAX_VALUE_LENGTH &&
-    VALUE_PATTERN.test(value)
-  );
-}
 
 /**
  * Whether a string is a usable environment variable name.

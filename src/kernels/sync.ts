@@ -4,8 +4,14 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 import { type ISignal, Signal } from '@lumino/signaling';
 
-import type { IKernelSync, IKernelTokenState } from '../tokens';
-import type { IActiveToken, IStatusModel, IVaultModel } from '../tokens';
+import {
+  DEFAULT_ENV_NAME,
+  type IActiveToken,
+  type IKernelSync,
+  type IKernelTokenState,
+  type IStatusModel,
+  type IVaultModel
+} from '../tokens';
 import { inject, type InjectOutcome } from './inject';
 import { KernelRegistry, type SessionWidget } from './registry';
 import type { IWidgetTracker } from '@jupyterlab/apputils';
@@ -19,7 +25,7 @@ import {
 /**
  * The variable name used until the server status says otherwise.
  */
-const DEFAULT_ENV_NAMES: readonly string[] = ['MLP_REFRESH_TOKEN'];
+const DEFAULT_ENV_NAMES: readonly string[] = [DEFAULT_ENV_NAME];
 
 /**
  * How long a short-lived connection waits for the kernel's reply.

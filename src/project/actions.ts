@@ -16,7 +16,7 @@ import {
 import { describeError } from '../messages';
 import { NoActiveTokenError } from '../platform/connection';
 import { showCreateRegistrationDialog } from '../widgets/dialogs/CreateRegistrationDialog';
-import type { IRegistrationDraft } from '../widgets/dialogs/RegistrationDraft';
+import type { IRegistrationDraft } from './draft';
 import { showRegistrationTokenOnce } from '../widgets/dialogs/ShowOnceDialog';
 import { confirmDeletion, pickProjectToken } from './dialogs';
 import { deletionRisks } from './guard';

@@ -7,7 +7,8 @@
 
 import { Token } from '@lumino/coreutils';
 
-import type { ShowOnceClipboard } from '../widgets/dialogs/ShowOnceClipboard';
+import type { ISecretClipboard } from '../tokens';
+
 import type { InvitationsModel } from './invitations';
 import type { ProjectTokensModel } from './model';
 
@@ -26,7 +27,7 @@ export interface IProjectTokensModel {
   /**
    * Copies show-once values and clears them later (set `clearAfterSeconds`).
    */
-  readonly clipboard: ShowOnceClipboard;
+  readonly clipboard: ISecretClipboard;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import type { TokenInfo } from '../api';
+import { DEFAULT_ENV_NAME } from '../tokens';
 import type { IDeletionRisks } from './guard';
 
 /**
@@ -95,8 +96,9 @@ export async function confirmDeletion(
   if (risks.isActive) {
     consequences.push(
       trans.__(
-        '"%1" is the access token you are using in this JupyterLab. Once it is deleted, this panel, MLP_REFRESH_TOKEN in your kernels and terminals, and any code using it stop working until you add or activate another token.',
-        name
+        '"%1" is the access token you are using in this JupyterLab. Once it is deleted, this panel, %2 in your kernels and terminals, and any code using it stop working until you add or activate another token.',
+        name,
+        DEFAULT_ENV_NAME
       )
     );
   }

@@ -3,7 +3,8 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { describeError } from '../messages';
-import { describeExpiry, describeRole } from '../time';
+import { describeRole } from '../roles';
+import { describeExpiry } from '../time';
 import type { IActiveTokenStatus, IVaultModel, Verification } from '../tokens';
 
 /**

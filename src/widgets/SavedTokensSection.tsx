@@ -9,7 +9,8 @@ import {
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { describeExpiry, describeRole } from '../time';
+import { describeRole } from '../roles';
+import { describeExpiry } from '../time';
 import type { IVaultModel } from '../tokens';
 import type { ISavedToken } from '../vault/types';
 

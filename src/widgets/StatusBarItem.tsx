@@ -3,7 +3,8 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { keyIcon } from '../icons';
-import { describeExpiry, describeRole } from '../time';
+import { describeRole } from '../roles';
+import { describeExpiry } from '../time';
 import type { IStatusModel, IVaultModel } from '../tokens';
 import type { ExpiryWatcher } from '../vault/expiry';
 

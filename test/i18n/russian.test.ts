@@ -7,18 +7,10 @@ import {
   ValidationError
 } from '../../src/api';
 import { describeError } from '../../src/messages';
-import {
-  describeExpiry,
-  describeRole,
-  formatCount,
-  formatDateTime
-} from '../../src/time';
-import {
-  checkDraft,
-  EMPTY_DRAFT,
-  ttlUnits
-} from '../../src/widgets/dialogs/RegistrationDraft';
-import { ShowOnceClipboard } from '../../src/widgets/dialogs/ShowOnceClipboard';
+import { describeRole } from '../../src/roles';
+import { describeExpiry, formatCount, formatDateTime } from '../../src/time';
+import { checkDraft, EMPTY_DRAFT, ttlUnits } from '../../src/project/draft';
+import { ShowOnceClipboard } from '../../src/clipboard';
 import {
   invitationMessage,
   ShowOnceBody

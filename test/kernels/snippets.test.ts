@@ -2,11 +2,11 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as path from 'path';
 
+import { isTokenValue } from '../../src/api/validate';
 import {
   buildSnippet,
   encodeValue,
   isEnvName,
-  isTokenValue,
   SNIPPET_MARKER,
   type SnippetLanguage,
   snippetLanguage

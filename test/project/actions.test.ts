@@ -16,8 +16,8 @@ import { InvitationsModel } from '../../src/project/invitations';
 import { ProjectTokensModel } from '../../src/project/model';
 import type { IProjectTokensModel } from '../../src/project/context';
 import { showCreateRegistrationDialog } from '../../src/widgets/dialogs/CreateRegistrationDialog';
-import { EMPTY_DRAFT } from '../../src/widgets/dialogs/RegistrationDraft';
-import { ShowOnceClipboard } from '../../src/widgets/dialogs/ShowOnceClipboard';
+import { EMPTY_DRAFT } from '../../src/project/draft';
+import { ShowOnceClipboard } from '../../src/clipboard';
 import { showRegistrationTokenOnce } from '../../src/widgets/dialogs/ShowOnceDialog';
 import { FakeActive, memoryClient, tokenInfo, trans } from './helpers';
 

@@ -6,12 +6,9 @@
 
 import { Dialog } from '@jupyterlab/apputils';
 
-import {
-  checkDraft,
-  EMPTY_DRAFT
-} from '../../src/widgets/dialogs/RegistrationDraft';
+import { checkDraft, EMPTY_DRAFT } from '../../src/project/draft';
 import { showCreateRegistrationDialog } from '../../src/widgets/dialogs/CreateRegistrationDialog';
-import { ShowOnceClipboard } from '../../src/widgets/dialogs/ShowOnceClipboard';
+import { ShowOnceClipboard } from '../../src/clipboard';
 import {
   invitationMessage,
   ShowOnceBody

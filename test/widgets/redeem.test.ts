@@ -11,8 +11,9 @@ import { nullTranslator } from '@jupyterlab/translation';
 import {
   type IActionContext,
   redeemRegistrationToken
-} from '../../src/actions';
+} from '../../src/vault/actions';
 import { PlatformConnection } from '../../src/platform/connection';
+import { ShowOnceClipboard } from '../../src/clipboard';
 import { TokenSettings } from '../../src/settings';
 import { VaultModel } from '../../src/vault/model';
 import type { ISavedToken } from '../../src/vault/types';
@@ -81,6 +82,7 @@ function context(settings: ServerConnection.ISettings): IActionContext {
     vault,
     connection: new PlatformConnection({ vault, serverSettings: settings }),
     settings: new TokenSettings(),
+    clipboard: new ShowOnceClipboard(),
     trans
   } as unknown as IActionContext;
 }

@@ -15,7 +15,7 @@ import {
   checkDraft,
   EMPTY_DRAFT,
   type IRegistrationDraft
-} from './RegistrationDraft';
+} from '../../project/draft';
 
 /**
  * Properties of the form.

@@ -13,8 +13,8 @@ import { Widget } from '@lumino/widgets';
 
 import { formatTtlHuman, type RegisterToken } from '../../api';
 import { formatDateTime } from '../../time';
-import { ttlUnits } from './RegistrationDraft';
-import type { ShowOnceClipboard } from './ShowOnceClipboard';
+import { ttlUnits } from '../../project/draft';
+import type { ISecretClipboard } from '../../tokens';
 
 /**
  * What the dialog says about the token besides its value.
@@ -71,10 +71,7 @@ function humanTtl(ttl: string, trans: TranslationBundle): string {
  * only in the field.
  */
 abstract class SecretValueBody extends Widget {
-  protected constructor(
-    trans: TranslationBundle,
-    clipboard: ShowOnceClipboard
-  ) {
+  protected constructor(trans: TranslationBundle, clipboard: ISecretClipboard) {
     super();
     this.trans = trans;
     this._clipboard = clipboard;
@@ -152,7 +149,7 @@ abstract class SecretValueBody extends Widget {
   /** Where the outcome of a copy is said. */
   protected readonly status: HTMLElement;
   protected readonly trans: TranslationBundle;
-  private _clipboard: ShowOnceClipboard;
+  private _clipboard: ISecretClipboard;
 }
 
 /**
@@ -290,7 +287,7 @@ export namespace UnsavedTokenBody {
     /** One sentence: why it could not be saved. */
     reason: string;
     trans: TranslationBundle;
-    clipboard: ShowOnceClipboard;
+    clipboard: ISecretClipboard;
   }
 }
 
@@ -300,7 +297,7 @@ export namespace ShowOnceBody {
     value: string;
     facts: RegistrationFacts;
     trans: TranslationBundle;
-    clipboard: ShowOnceClipboard;
+    clipboard: ISecretClipboard;
     /** Clock in ms (default `Date.now`). */
     now?: () => number;
   }
@@ -312,7 +309,7 @@ export namespace ShowOnceBody {
 export async function showRegistrationTokenOnce(options: {
   token: RegisterToken;
   trans: TranslationBundle;
-  clipboard: ShowOnceClipboard;
+  clipboard: ISecretClipboard;
 }): Promise<void> {
   const { token, trans, clipboard } = options;
   const { register_token: value, ...facts } = token;

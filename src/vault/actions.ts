@@ -10,20 +10,19 @@ import { type INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { validateTokenValue } from './api';
-import { copySecret } from './clipboard';
-import { describeError } from './messages';
-import type { IActionContext } from './tokens';
-import { describeExpiry, describeRole, formatDateTime } from './time';
-import { metadataOf } from './vault/metadata';
-import { redeemAndSave } from './vault/redeem';
-import { saveToken } from './vault/save';
-import type { ISavedToken } from './vault/types';
-import { SecretInput } from './widgets/dialogs/SecretInput';
-import { ShowOnceClipboard } from './widgets/dialogs/ShowOnceClipboard';
-import { showUnsavedTokenOnce } from './widgets/dialogs/ShowOnceDialog';
+import { validateTokenValue } from '../api';
+import { describeError } from '../messages';
+import { DEFAULT_ENV_NAME, type IActionContext } from '../tokens';
+import { describeRole } from '../roles';
+import { describeExpiry, formatDateTime } from '../time';
+import { metadataOf } from './metadata';
+import { redeemAndSave } from './redeem';
+import { saveToken } from './save';
+import type { ISavedToken } from './types';
+import { SecretInput } from '../widgets/dialogs/SecretInput';
+import { showUnsavedTokenOnce } from '../widgets/dialogs/ShowOnceDialog';
 
-export type { IActionContext } from './tokens';
+export type { IActionContext } from '../tokens';
 
 /**
  * Paste an access token, check it with who-am-i, show what was found, then
@@ -174,9 +173,7 @@ export async function redeemRegistrationToken(
         name: outcome.name,
         reason: describeError(outcome.error, trans),
         trans,
-        clipboard: new ShowOnceClipboard({
-          clearAfterSeconds: context.settings.current.clipboardClearSeconds
-        })
+        clipboard: context.clipboard
       });
     }
     return;
@@ -247,8 +244,9 @@ export async function copyToken(
 ): Promise<void> {
   const { trans, vault } = context;
   try {
-    const seconds = context.settings.current.clipboardClearSeconds;
-    await copySecret(await vault.value(token.id), seconds);
+    const { clipboard } = context;
+    await clipboard.copy(await vault.value(token.id));
+    const seconds = clipboard.clearAfterSeconds;
     Notification.info(
       seconds > 0
         ? trans._n(
@@ -402,7 +400,7 @@ export function insertUsageSnippet(
   const { trans, status } = context;
   const envName =
     (status.state.kind === 'ready' && status.state.status.env_names?.[0]) ||
-    'MLP_REFRESH_TOKEN';
+    DEFAULT_ENV_NAME;
   const code = [
     'import os',
     '',

@@ -12,8 +12,8 @@ import {
   REFRESH_TTL_MAX_SECONDS,
   type TokenType,
   validateTokenName
-} from '../../api';
-import { describeError } from '../../messages';
+} from '../api';
+import { describeError } from '../messages';
 
 /**
  * The form's fields as typed.
