@@ -5,6 +5,6 @@ export type { FaultKind, IFault, IFaultSpec } from './faults';
 export { EMULATOR_ISSUER, startEmulator } from './server';
 export type { IEmulator, IEmulatorOptions } from './server';
 export {
-  ACCESS_LIFETIME_MAX_SECONDS,
+  ACCESS_TOKEN_LIFETIME_MAX_SECONDS,
   REGISTRATION_TTL_MAX_SECONDS
 } from './ttl';

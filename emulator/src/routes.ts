@@ -16,7 +16,7 @@ import { SCOPE_MANAGE, scopesFor } from './roles';
 import { hashSecret, newRegisterTokenValue } from './secrets';
 import { toTokenInfo } from './token-info';
 import {
-  ACCESS_LIFETIME_MAX_SECONDS,
+  ACCESS_TOKEN_LIFETIME_MAX_SECONDS,
   REGISTRATION_TTL_MAX_SECONDS
 } from './ttl';
 
@@ -123,7 +123,7 @@ const createRegisterToken: Handler = async (ctx, req) => {
   const refreshTtl = fields.optionalTtl(
     body,
     'refresh_ttl',
-    ACCESS_LIFETIME_MAX_SECONDS
+    ACCESS_TOKEN_LIFETIME_MAX_SECONDS
   );
   if (ctx.store.tokenByName(clientName) !== undefined) {
     throw nameConflict(clientName);

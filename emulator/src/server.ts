@@ -25,7 +25,7 @@ import { handleApi, routeLabel } from './routes';
 import { shortId } from './secrets';
 import { Store } from './store';
 import { toTokenInfo } from './token-info';
-import { ACCESS_LIFETIME_MAX_SECONDS } from './ttl';
+import { ACCESS_TOKEN_LIFETIME_MAX_SECONDS } from './ttl';
 
 /** Options of `startEmulator`. */
 export interface IEmulatorOptions {
@@ -161,7 +161,7 @@ class Emulator implements IEmulator {
     const lifetime = fields.optionalTtl(
       body,
       'refresh_ttl',
-      ACCESS_LIFETIME_MAX_SECONDS
+      ACCESS_TOKEN_LIFETIME_MAX_SECONDS
     );
     if (this._store.tokenByName(name) !== undefined) {
       throw new ApiError(

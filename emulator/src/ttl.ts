@@ -7,7 +7,7 @@
 export const REGISTRATION_TTL_MAX_SECONDS = 30 * 24 * 3600;
 
 /** Longest access-token lifetime (`refresh_ttl`): 10 years of 365 days. A guess. */
-export const ACCESS_LIFETIME_MAX_SECONDS = 87600 * 3600;
+export const ACCESS_TOKEN_LIFETIME_MAX_SECONDS = 87600 * 3600;
 
 const TTL_PATTERN = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 

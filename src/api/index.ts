@@ -30,8 +30,8 @@ export {
 } from './errors';
 export type { IErrorDetails } from './errors';
 export {
-  ACCESS_TTL_MAX_SECONDS,
-  REFRESH_TTL_MAX_SECONDS,
+  REGISTRATION_TTL_MAX_SECONDS,
+  ACCESS_TOKEN_LIFETIME_MAX_SECONDS,
   TOKEN_NAME_MAX_LENGTH,
   TOKEN_NAME_PATTERN,
   TOKEN_TYPES,

@@ -19,13 +19,13 @@ export const TOKEN_NAME_MAX_LENGTH = 64;
 export const TOKEN_TYPES = ['USER', 'ADMIN'] as const;
 
 /** Longest registration-token lifetime (`access_ttl`): 30 days, `720h`. */
-export const ACCESS_TTL_MAX_SECONDS = 720 * 3600;
+export const REGISTRATION_TTL_MAX_SECONDS = 720 * 3600;
 
 /** Longest access-token lifetime (`refresh_ttl`): 10 years, `87600h`. */
-export const REFRESH_TTL_MAX_SECONDS = 87600 * 3600;
+export const ACCESS_TOKEN_LIFETIME_MAX_SECONDS = 87600 * 3600;
 
 /** Longest TTL any field accepts. */
-export const TTL_MAX_SECONDS = REFRESH_TTL_MAX_SECONDS;
+export const TTL_MAX_SECONDS = ACCESS_TOKEN_LIFETIME_MAX_SECONDS;
 
 /**
  * Longest token value the client sends. The contract promises only

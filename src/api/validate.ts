@@ -6,8 +6,8 @@
 
 import { ValidationError } from './errors';
 import {
-  ACCESS_TTL_MAX_SECONDS,
-  REFRESH_TTL_MAX_SECONDS,
+  REGISTRATION_TTL_MAX_SECONDS,
+  ACCESS_TOKEN_LIFETIME_MAX_SECONDS,
   TOKEN_NAME_PATTERN,
   TOKEN_TYPES,
   TOKEN_VALUE_MAX_LENGTH
@@ -102,7 +102,7 @@ export function validateTtl(
   field: 'access_ttl' | 'refresh_ttl'
 ): string {
   const maxSeconds =
-    field === 'access_ttl' ? ACCESS_TTL_MAX_SECONDS : REFRESH_TTL_MAX_SECONDS;
+    field === 'access_ttl' ? REGISTRATION_TTL_MAX_SECONDS : ACCESS_TOKEN_LIFETIME_MAX_SECONDS;
   if (typeof ttl === 'number') {
     if (!Number.isSafeInteger(ttl) || ttl <= 0) {
       throw new ValidationError(

@@ -5,11 +5,11 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 
 import {
-  ACCESS_TTL_MAX_SECONDS,
+  REGISTRATION_TTL_MAX_SECONDS,
   formatTtlHuman,
   type IRegistrationTokenRequest,
   parseTtl,
-  REFRESH_TTL_MAX_SECONDS,
+  ACCESS_TOKEN_LIFETIME_MAX_SECONDS,
   type TokenType,
   validateTokenName
 } from '../api';
@@ -83,8 +83,8 @@ function checkTtl(
       field,
       maxSeconds:
         field === 'access_ttl'
-          ? ACCESS_TTL_MAX_SECONDS
-          : REFRESH_TTL_MAX_SECONDS
+          ? REGISTRATION_TTL_MAX_SECONDS
+          : ACCESS_TOKEN_LIFETIME_MAX_SECONDS
     });
     return {
       error: null,

@@ -1,11 +1,11 @@
 /** @jest-environment node */
 
 import {
-  ACCESS_TTL_MAX_SECONDS,
+  REGISTRATION_TTL_MAX_SECONDS,
   formatTtl,
   formatTtlHuman,
   parseTtl,
-  REFRESH_TTL_MAX_SECONDS,
+  ACCESS_TOKEN_LIFETIME_MAX_SECONDS,
   splitTtl,
   TtlErrorCode,
   ValidationError
@@ -31,7 +31,7 @@ describe('parseTtl', () => {
     ['10m5s', 605],
     ['0h0m1s', 1],
     ['05m', 300],
-    ['87600h', REFRESH_TTL_MAX_SECONDS]
+    ['87600h', ACCESS_TOKEN_LIFETIME_MAX_SECONDS]
   ])('reads %s as %i seconds', (text, seconds) => {
     expect(parseTtl(text)).toBe(seconds);
   });
@@ -74,18 +74,18 @@ describe('parseTtl', () => {
   it.each([
     ['one second over the longest lifetime', '87600h1s', undefined],
     ['a huge number', '99999999999999999999h', undefined],
-    ['beyond a field bound', '720h1s', ACCESS_TTL_MAX_SECONDS]
+    ['beyond a field bound', '720h1s', REGISTRATION_TTL_MAX_SECONDS]
   ])('rejects %s as too long', (_, text, max) => {
     const error = parseError(text, max);
     expect(error.code).toBe(TtlErrorCode.tooLong);
     expect(error.message).toBe(
-      `Lifetime must be at most ${formatTtl(max ?? REFRESH_TTL_MAX_SECONDS)}`
+      `Lifetime must be at most ${formatTtl(max ?? ACCESS_TOKEN_LIFETIME_MAX_SECONDS)}`
     );
   });
 
   it('accepts exactly the field bound', () => {
-    expect(parseTtl('720h', { maxSeconds: ACCESS_TTL_MAX_SECONDS })).toBe(
-      ACCESS_TTL_MAX_SECONDS
+    expect(parseTtl('720h', { maxSeconds: REGISTRATION_TTL_MAX_SECONDS })).toBe(
+      REGISTRATION_TTL_MAX_SECONDS
     );
   });
 });
@@ -99,7 +99,7 @@ describe('formatTtl', () => {
     [45, '45s'],
     [60, '1m'],
     [0, '0s'],
-    [ACCESS_TTL_MAX_SECONDS, '720h']
+    [REGISTRATION_TTL_MAX_SECONDS, '720h']
   ])('writes %i seconds as %s', (seconds, text) => {
     expect(formatTtl(seconds)).toBe(text);
   });
@@ -109,7 +109,7 @@ describe('formatTtl', () => {
     for (let n = 1; n < 4000; n += 37) {
       samples.push(n, n * 97);
     }
-    samples.push(ACCESS_TTL_MAX_SECONDS, REFRESH_TTL_MAX_SECONDS);
+    samples.push(REGISTRATION_TTL_MAX_SECONDS, ACCESS_TOKEN_LIFETIME_MAX_SECONDS);
     for (const n of samples) {
       expect(parseTtl(formatTtl(n))).toBe(n);
     }

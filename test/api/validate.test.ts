@@ -7,8 +7,8 @@ import * as fc from 'fast-check';
 import { load } from 'js-yaml';
 
 import {
-  ACCESS_TTL_MAX_SECONDS,
-  REFRESH_TTL_MAX_SECONDS,
+  REGISTRATION_TTL_MAX_SECONDS,
+  ACCESS_TOKEN_LIFETIME_MAX_SECONDS,
   TOKEN_NAME_MAX_LENGTH,
   TOKEN_NAME_PATTERN,
   TOKEN_TYPES,
@@ -133,9 +133,9 @@ describe('validateTtl', () => {
       'access_ttl'
     );
     expect(validateTtl('721h', 'refresh_ttl')).toBe('721h');
-    expect(validateTtl(REFRESH_TTL_MAX_SECONDS, 'refresh_ttl')).toBe('87600h');
+    expect(validateTtl(ACCESS_TOKEN_LIFETIME_MAX_SECONDS, 'refresh_ttl')).toBe('87600h');
     expect(
-      failure(() => validateTtl(REFRESH_TTL_MAX_SECONDS + 1, 'refresh_ttl'))
+      failure(() => validateTtl(ACCESS_TOKEN_LIFETIME_MAX_SECONDS + 1, 'refresh_ttl'))
         .field
     ).toBe('refresh_ttl');
   });
@@ -274,8 +274,8 @@ describe('limits', () => {
       expect(new RegExp(schemas.Ttl.pattern!).test(match![1])).toBe(true);
       return contractSeconds(match![1]);
     };
-    expect(ACCESS_TTL_MAX_SECONDS).toBe(bound(request.access_ttl));
-    expect(REFRESH_TTL_MAX_SECONDS).toBe(bound(request.refresh_ttl));
+    expect(REGISTRATION_TTL_MAX_SECONDS).toBe(bound(request.access_ttl));
+    expect(ACCESS_TOKEN_LIFETIME_MAX_SECONDS).toBe(bound(request.refresh_ttl));
   });
 
   it('accepts the same TTL texts as the contract pattern', () => {
@@ -302,7 +302,7 @@ describe('limits', () => {
       // Zero totals (no digit but 0) match the grammar but are refused by
       // its prose.
       /[1-9]/.test(text) &&
-      contractSeconds(text) <= REFRESH_TTL_MAX_SECONDS;
+      contractSeconds(text) <= ACCESS_TOKEN_LIFETIME_MAX_SECONDS;
     for (const text of samples) {
       expect([text, accepts(() => validateTtl(text, 'refresh_ttl'))]).toEqual([
         text,
