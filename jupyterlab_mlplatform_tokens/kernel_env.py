@@ -6,7 +6,7 @@
 - A kernel started through a session captures ``{**os.environ, ...}`` at start
   and reuses that dict on every restart (``KernelManager._launch_args["env"]``).
   After every change each running kernel's captured env is brought up to date:
-  ``KernelManager.update_env`` (jupyter_client >= 8.5) adds or overwrites the
+  ``KernelManager.update_env`` (jupyter_client >= 8.6, as required) adds or overwrites the
   names; removing a name means taking the key out of the captured dict.
   So a manual restart, an auto-restart after a crash and a restart from
   another browser tab all come back with the current token.
@@ -91,12 +91,7 @@ class KernelEnvironment:
         if self._value is None:
             set_names(env, self.names, None)
         else:
-            wanted = dict.fromkeys(self.names, self._value)
-            update_env = getattr(manager, "update_env", None)
-            if callable(update_env):
-                update_env(env=wanted)
-            else:  # jupyter_client < 8.5
-                env.update(wanted)
+            manager.update_env(env=dict.fromkeys(self.names, self._value))
         return True
 
     async def on_kernel_action(self, logger: Any, schema_id: str, data: dict[str, Any]) -> None:

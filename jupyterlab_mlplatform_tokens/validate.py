@@ -30,11 +30,11 @@ BODY_MAX_BYTES = 64 * 1024
 ROLES = ("USER", "ADMIN")
 
 _ID = re.compile(r"[0-9a-f]{32}")
-_TTL = re.compile(r"(?:([0-9]{1,9})h)?(?:([0-9]{1,9})m)?(?:([0-9]{1,9})s)?")
 #: RFC 3339 date-time with a zone, ASCII only (fromisoformat alone is laxer).
 _TIMESTAMP = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
+#: Longest lifetime note (``refresh_ttl``) kept with an invitation.
 _TTL_MAX_LENGTH = 32
 
 
@@ -226,13 +226,18 @@ def is_record_id(value: object) -> bool:
 
 
 def ttl(value: object, field: str) -> str:
-    """A TTL such as ``2h45m30s``, ``90m`` or ``45s`` with a total above zero."""
+    """A lifetime as the administrator typed it (``2h45m30s``), kept as a note.
+
+    The server only stores ``refresh_ttl`` beside an invitation and never
+    computes with it; the platform checked its grammar when it created the
+    registration token. So this is a plain short-text check: printable, no
+    spaces around it, at most 32 characters.
+    """
     if (
         isinstance(value, str)
         and 0 < len(value) <= _TTL_MAX_LENGTH
-        and (match := _TTL.fullmatch(value))
-        and any(match.groups())
-        and sum(int(part or 0) for part in match.groups()) > 0
+        and value.isprintable()
+        and value.strip() == value
     ):
         return value
     raise InputError(

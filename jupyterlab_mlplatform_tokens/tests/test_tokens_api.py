@@ -304,7 +304,7 @@ async def test_invitation_notes(jp_fetch: Any) -> None:
         {"name": "bob", "role": "USER", "expires_at": "2030-02-01T00:00:00Z", "value": "x"},
         {"name": "bob", "role": "USER", "expires_at": None},
         {"name": "bob", "role": "GUEST", "expires_at": "2030-02-01T00:00:00Z"},
-        {"name": "bob", "role": "USER", "expires_at": "2030-02-01T00:00:00Z", "refresh_ttl": "1d"},
+        {"name": "bob", "role": "USER", "expires_at": "2030-02-01T00:00:00Z", "refresh_ttl": " 5m"},
     ],
 )
 async def test_invitation_notes_hold_no_values_and_are_checked(

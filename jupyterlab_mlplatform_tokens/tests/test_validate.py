@@ -59,13 +59,14 @@ def test_timestamps_refused(value: object) -> None:
         check.timestamp(value, "expires_at", nullable=False)
 
 
-@pytest.mark.parametrize("value", ["2h45m30s", "90m", "45s", "1h30s"])
-def test_ttls_accepted(value: str) -> None:
+@pytest.mark.parametrize("value", ["2h45m30s", "90m", "45s", "1h30s", "1d", "x" * 32])
+def test_ttl_notes_accepted(value: str) -> None:
+    # A note of what the platform was sent: short printable text, no grammar.
     assert check.ttl(value, "refresh_ttl") == value
 
 
-@pytest.mark.parametrize("value", ["", "0s", "0h0m", "1d", "m", "2m1h", " 5m", 5])
-def test_ttls_refused(value: object) -> None:
+@pytest.mark.parametrize("value", ["", " 5m", "5m ", "5m\n", "5\x00m", "x" * 33, 5, None])
+def test_ttl_notes_refused(value: object) -> None:
     with pytest.raises(InputError):
         check.ttl(value, "refresh_ttl")
 
