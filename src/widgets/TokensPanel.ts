@@ -16,6 +16,21 @@ import { VaultProblemView } from './VaultProblemView';
 /**
  * The left-sidebar panel "ML Platform Tokens": a scrolling column of
  * collapsible sections, ordered by rank.
+ *
+ * Why not `SidePanel`'s accordion of `PanelWithToolbar` sections, as the
+ * running-sessions panel has: an accordion splits the sidebar's height
+ * among the open sections, and each scrolls on its own. The running panel
+ * lists things of one kind in each section, and a long list is what it
+ * shows; here the sections are short and of different kinds (the active
+ * token and its check, the saved tokens, the project's list with its
+ * filter, the registration form's notes, the kernels), read top to bottom,
+ * and the project list of an Administrator can hold thousands of tokens,
+ * which in an accordion would squeeze every other section to a sliver
+ * with a scroll bar of its own. One column that scrolls as a whole keeps
+ * every section at its natural height and one scroll position to follow
+ * with the keyboard. Sections stay collapsible by their headings; which
+ * ones are collapsed is not kept across reloads, since every section is
+ * short when collapsed and open is the useful default.
  */
 export class TokensPanel extends SidePanel {
   constructor(options: TokensPanel.IOptions) {
