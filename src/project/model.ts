@@ -4,9 +4,10 @@
 
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
-import { Poll } from '@lumino/polling';
+import type { Poll } from '@lumino/polling';
 import { type ISignal, Signal } from '@lumino/signaling';
 
+import { startPoll } from '../polling';
 import type { TokenInfo, TokenType } from '../api';
 import type { IPlatformClient } from '../tokens';
 import { describeError } from '../messages';
@@ -263,20 +264,12 @@ export class ProjectTokensModel implements IDisposable {
     }
     const interval = this._refreshInterval * 1000;
     // A hidden page stands by; failed loads back off up to four intervals.
-    this._poll = new Poll({
-      auto: false,
-      factory: async () => {
-        await this.refresh();
-        if (this._state.kind === 'error') {
-          throw new Error('The project list could not be loaded.');
-        }
-      },
-      frequency: { interval, backoff: true, max: interval * 4 },
-      linger: 0,
-      name: 'jupyterlab-mlplatform-tokens:project-tokens',
-      standby: 'when-hidden'
-    });
-    void this._poll.schedule({ interval, phase: 'started' });
+    this._poll = startPoll(async () => {
+      await this.refresh();
+      if (this._state.kind === 'error') {
+        throw new Error('The project list could not be loaded.');
+      }
+    }, interval);
   }
 
   private _cancel(): void {

@@ -1,7 +1,8 @@
 import type { ServerConnection } from '@jupyterlab/services';
-import { Poll } from '@lumino/polling';
+import type { Poll } from '@lumino/polling';
 import { type ISignal, Signal } from '@lumino/signaling';
 
+import { startPoll } from '../polling';
 import type { IServerStatus, IStatusModel, StatusState } from '../tokens';
 import { NOT_RUNNING, requestAPI, ServerExtensionError } from './request';
 
@@ -35,15 +36,7 @@ export class StatusModel implements IStatusModel {
     }
     const every = options.refreshEveryMs ?? 0;
     if (every > 0) {
-      this._poll = new Poll({
-        auto: false,
-        factory: () => this._read(false),
-        frequency: { interval: every, backoff: true, max: every * 4 },
-        linger: 0,
-        name: 'jupyterlab-mlplatform-tokens:status',
-        standby: 'when-hidden'
-      });
-      void this._poll.schedule({ interval: every, phase: 'started' });
+      this._poll = startPoll(() => this._read(false), every);
     }
   }
 

@@ -1,7 +1,8 @@
 import type { IDisposable } from '@lumino/disposable';
-import { Poll } from '@lumino/polling';
+import type { Poll } from '@lumino/polling';
 import { type ISignal, Signal } from '@lumino/signaling';
 
+import { startPoll } from '../polling';
 import type { IVaultModel } from '../tokens';
 
 /**
@@ -31,15 +32,7 @@ export class ExpiryWatcher implements IDisposable {
     const interval = options.intervalMs ?? 30_000;
     // The clock: a hidden page stands by and catches up when shown. Its
     // first tick comes after the owner has connected to the signals.
-    this._clock = new Poll({
-      auto: false,
-      factory: async () => this._update(),
-      frequency: { interval, backoff: false },
-      linger: 0,
-      name: 'jupyterlab-mlplatform-tokens:expiry',
-      standby: 'when-hidden'
-    });
-    void this._clock.start();
+    this._clock = startPoll(async () => this._update(), interval, true);
   }
 
   get state(): IExpiryState {

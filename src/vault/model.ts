@@ -1,8 +1,9 @@
 import type { ServerConnection } from '@jupyterlab/services';
-import { Poll } from '@lumino/polling';
+import type { Poll } from '@lumino/polling';
 import type { ISignal } from '@lumino/signaling';
 import { Signal } from '@lumino/signaling';
 
+import { startPoll } from '../polling';
 import { requestAPI } from '../server/request';
 import type {
   IActiveToken,
@@ -26,15 +27,7 @@ export class VaultModel implements IVaultModel {
     const every = options.refreshEveryMs ?? 0;
     if (every > 0) {
       // Follows changes made in other tabs; a hidden tab stands by.
-      this._poll = new Poll({
-        auto: false,
-        factory: () => this.refresh(),
-        frequency: { interval: every, backoff: true, max: every * 4 },
-        linger: 0,
-        name: 'jupyterlab-mlplatform-tokens:vault',
-        standby: 'when-hidden'
-      });
-      void this._poll.schedule({ interval: every, phase: 'started' });
+      this._poll = startPoll(() => this.refresh(), every);
     }
   }
 

@@ -11,9 +11,10 @@ import {
   UseSignal
 } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
-import { Poll } from '@lumino/polling';
+import type { Poll } from '@lumino/polling';
 import * as React from 'react';
 
+import { startPoll } from '../polling';
 import type { TokenInfo } from '../api';
 import {
   type InvitationsModel,
@@ -186,15 +187,7 @@ export class RegistrationSection extends ReactWidget {
     super.onAfterAttach(msg);
     this._stopClock();
     // Expiry times count down while shown; a hidden page stands by.
-    this._clock = new Poll({
-      auto: false,
-      factory: async () => this.update(),
-      frequency: { interval: 30_000, backoff: false },
-      linger: 0,
-      name: 'jupyterlab-mlplatform-tokens:registration-clock',
-      standby: 'when-hidden'
-    });
-    void this._clock.schedule({ interval: 30_000, phase: 'started' });
+    this._clock = startPoll(async () => this.update(), 30_000);
   }
 
   protected onBeforeDetach(msg: Message): void {
