@@ -102,7 +102,9 @@ export function validateTtl(
   field: 'access_ttl' | 'refresh_ttl'
 ): string {
   const maxSeconds =
-    field === 'access_ttl' ? REGISTRATION_TTL_MAX_SECONDS : ACCESS_TOKEN_LIFETIME_MAX_SECONDS;
+    field === 'access_ttl'
+      ? REGISTRATION_TTL_MAX_SECONDS
+      : ACCESS_TOKEN_LIFETIME_MAX_SECONDS;
   if (typeof ttl === 'number') {
     if (!Number.isSafeInteger(ttl) || ttl <= 0) {
       throw new ValidationError(

@@ -109,7 +109,10 @@ describe('formatTtl', () => {
     for (let n = 1; n < 4000; n += 37) {
       samples.push(n, n * 97);
     }
-    samples.push(REGISTRATION_TTL_MAX_SECONDS, ACCESS_TOKEN_LIFETIME_MAX_SECONDS);
+    samples.push(
+      REGISTRATION_TTL_MAX_SECONDS,
+      ACCESS_TOKEN_LIFETIME_MAX_SECONDS
+    );
     for (const n of samples) {
       expect(parseTtl(formatTtl(n))).toBe(n);
     }

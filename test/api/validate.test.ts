@@ -133,10 +133,13 @@ describe('validateTtl', () => {
       'access_ttl'
     );
     expect(validateTtl('721h', 'refresh_ttl')).toBe('721h');
-    expect(validateTtl(ACCESS_TOKEN_LIFETIME_MAX_SECONDS, 'refresh_ttl')).toBe('87600h');
+    expect(validateTtl(ACCESS_TOKEN_LIFETIME_MAX_SECONDS, 'refresh_ttl')).toBe(
+      '87600h'
+    );
     expect(
-      failure(() => validateTtl(ACCESS_TOKEN_LIFETIME_MAX_SECONDS + 1, 'refresh_ttl'))
-        .field
+      failure(() =>
+        validateTtl(ACCESS_TOKEN_LIFETIME_MAX_SECONDS + 1, 'refresh_ttl')
+      ).field
     ).toBe('refresh_ttl');
   });
 
