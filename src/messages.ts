@@ -176,7 +176,9 @@ function describeRedemption(
   if (
     error instanceof ProtocolError ||
     (error instanceof ServerError &&
-      (code === 'UpstreamProtocolError' || code === 'UpstreamResponseTooLarge'))
+      (code === 'UpstreamProtocolError' ||
+        code === 'UpstreamResponseTooLarge' ||
+        code === 'UpstreamLibraryUnsupported'))
   ) {
     return trans.__(
       'The answer to the redemption could not be read, so no access token was saved — ask your administrator whether it was created and, if so, to delete it and send you a new registration token.'
@@ -188,6 +190,7 @@ function describeRedemption(
     (error instanceof ServerError &&
       (error.status ?? 0) >= 500 &&
       code !== 'UpstreamNotConfigured' &&
+      code !== 'UpstreamLibraryMissing' &&
       code !== 'UpstreamMisconfigured')
   ) {
     return trans.__(
@@ -251,6 +254,14 @@ function describeServerError(
     case 'UpstreamTimeout':
       return trans.__(
         'The ML Platform API did not answer in time — try again later.'
+      );
+    case 'UpstreamLibraryMissing':
+      return trans.__(
+        'The ML Platform library (mlplatform_client) is not installed on this server — ask your JupyterHub administrator to install it, or to set an API URL.'
+      );
+    case 'UpstreamLibraryUnsupported':
+      return trans.__(
+        'The ML Platform library on this server answered in a way this extension does not understand — ask your JupyterHub administrator to set c.MLPlatformTokens.api_url, or to install a supported version of the library.'
       );
     case 'UpstreamProtocolError':
     case 'UpstreamResponseTooLarge':

@@ -37,6 +37,16 @@ export interface IServerStatus {
    */
   readonly api_url: string;
   /**
+   * How the server part reaches ML Platform: the HTTP pipe to `api_url`,
+   * the vendor's library (`mlplatform_client`), or neither (absent from
+   * older servers).
+   */
+  readonly backend?: 'http' | 'library' | null;
+  /**
+   * The installed `mlplatform_client` version, with the library backend.
+   */
+  readonly library_version?: string | null;
+  /**
    * Environment variables that carry the active token (e.g. MLP_REFRESH_TOKEN).
    */
   readonly env_names?: readonly string[];

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { nullTranslator } from '@jupyterlab/translation';
 
 import { describeError, describeServerMessage } from '../src/messages';
+import { ServerError } from '../src/api';
 import { ServerExtensionError } from '../src/server/request';
 import type { IServerMessage } from '../src/tokens';
 import { bundleFor, compiledCatalog } from './i18n/russian';
@@ -212,5 +213,29 @@ describe('server messages', () => {
       path: PARAMS.path
     });
     expect(describeError(error, russian)).toContain('другим процессом');
+  });
+});
+
+describe('the library backend in words', () => {
+  it('says the library is missing or answered oddly, with what to do', () => {
+    const missing = new ServerError('x', {
+      status: 503,
+      code: 'UpstreamLibraryMissing'
+    });
+    expect(describeError(missing, trans)).toContain(
+      'mlplatform_client) is not installed'
+    );
+    const odd = new ServerError('x', {
+      status: 502,
+      code: 'UpstreamLibraryUnsupported'
+    });
+    expect(describeError(odd, trans)).toContain('c.MLPlatformTokens.api_url');
+    // A redemption that ended in an odd answer may have minted the token.
+    expect(describeError(odd, trans, { token: 'registration' })).toContain(
+      'could not be read'
+    );
+    expect(describeError(missing, trans, { token: 'registration' })).toContain(
+      'is not installed'
+    );
   });
 });

@@ -57,23 +57,44 @@ export function StatusSection(props: IStatusSectionProps): JSX.Element {
             <dd>{state.status.version}</dd>
             <dt>{trans.__('ML Platform API')}</dt>
             <dd>
-              {state.status.api_configured
-                ? state.status.api_url
-                : trans.__('not configured')}
+              {state.status.backend === 'library'
+                ? trans.__(
+                    'through the ML Platform library (mlplatform_client %1)',
+                    state.status.library_version ?? '?'
+                  )
+                : state.status.api_configured
+                  ? state.status.api_url
+                  : trans.__('not configured')}
             </dd>
           </dl>
-          {!state.status.api_configured && (
-            <div className="jp-mlpTokens-empty" role="note">
-              <p className="jp-mlpTokens-emptyTitle">
-                {trans.__('No ML Platform API URL is set on this server')}
-              </p>
-              <p>
-                {trans.__(
-                  'Tokens are checked against the ML Platform API. Ask your JupyterHub administrator to set c.MLPlatformTokens.api_url, or set the MLPLATFORM_API_URL environment variable before starting JupyterLab, then reload this page.'
-                )}
-              </p>
-            </div>
-          )}
+          {!state.status.api_configured &&
+            state.status.backend === 'library' && (
+              <div className="jp-mlpTokens-empty" role="note">
+                <p className="jp-mlpTokens-emptyTitle">
+                  {trans.__(
+                    'The ML Platform library is not installed on this server'
+                  )}
+                </p>
+                <p>
+                  {trans.__(
+                    "This server is set to reach ML Platform through its Python library, mlplatform_client, which cannot be imported. Ask your JupyterHub administrator to install it in the server's environment, or to set c.MLPlatformTokens.api_url, then restart your server."
+                  )}
+                </p>
+              </div>
+            )}
+          {!state.status.api_configured &&
+            state.status.backend !== 'library' && (
+              <div className="jp-mlpTokens-empty" role="note">
+                <p className="jp-mlpTokens-emptyTitle">
+                  {trans.__('No ML Platform API URL is set on this server')}
+                </p>
+                <p>
+                  {trans.__(
+                    'Tokens are checked against the ML Platform API. Ask your JupyterHub administrator to set c.MLPlatformTokens.api_url, or set the MLPLATFORM_API_URL environment variable before starting JupyterLab, then reload this page.'
+                  )}
+                </p>
+              </div>
+            )}
         </div>
       );
   }

@@ -23,11 +23,18 @@ export class TestServer {
   /**
    * Start the server; `baseUrl` defaults to MLP_BASE_URL or '/'. With
    * `serverPart: false` the extension's server part is not enabled (as on a
-   * server started before the extension was installed).
+   * server started before the extension was installed). `apiUrl` is the
+   * ML Platform the server part reaches: through the HTTP pipe (`backend`
+   * 'http', the default), or through the `mlplatform_client` stand-in of
+   * `standins/` aimed at it (`backend` 'library').
    */
   static async start(
     baseUrl = process.env.MLP_BASE_URL || '/',
-    options: { serverPart?: boolean } = {}
+    options: {
+      serverPart?: boolean;
+      apiUrl?: string;
+      backend?: 'http' | 'library';
+    } = {}
   ): Promise<TestServer> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-kernel-sync-'));
     for (const sub of ['root', 'data', 'runtime', 'ipython']) {
@@ -45,6 +52,20 @@ export class TestServer {
       IPYTHONDIR: path.join(dir, 'ipython')
     };
     delete env.MLP_REFRESH_TOKEN;
+    const platform: string[] = [];
+    if (options.backend === 'library') {
+      delete env.MLPLATFORM_API_URL;
+      env.MLPLATFORM_STANDIN_URL = options.apiUrl;
+      env.PYTHONPATH = [path.join(ROOT, 'standins'), env.PYTHONPATH]
+        .filter(Boolean)
+        .join(path.delimiter);
+      platform.push('--MLPlatformTokens.backend=library');
+    } else if (options.apiUrl) {
+      platform.push(
+        '--MLPlatformTokens.backend=http',
+        `--MLPlatformTokens.api_url=${options.apiUrl}`
+      );
+    }
     const child = spawn(
       path.join(ROOT, '.venv/bin/jupyter'),
       [
@@ -57,6 +78,7 @@ export class TestServer {
         `--ServerApp.root_dir=${path.join(dir, 'root')}`,
         '--ServerApp.allow_root=True',
         `--MLPlatformTokens.vault_path=${path.join(dir, 'vault', 'vault.json')}`,
+        ...platform,
         ...(options.serverPart === false
           ? [
               '--ServerApp.jpserver_extensions={"jupyterlab_mlplatform_tokens": False}'

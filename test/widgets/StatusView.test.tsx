@@ -135,3 +135,69 @@ describe('StatusView', () => {
     model.dispose();
   });
 });
+
+describe('the Server section and the backend', () => {
+  let current: { panel: TokensPanel; model: StatusModel } | null = null;
+
+  afterEach(() => {
+    current?.panel.dispose();
+    current?.model.dispose();
+    current = null;
+  });
+
+  it('names the library and its version when the server part uses it', async () => {
+    current = await renderPanel(
+      settingsAnswering(
+        JSON.stringify({
+          version: '1.2.3',
+          api_configured: true,
+          api_url: '',
+          backend: 'library',
+          library_version: '2.4.0'
+        })
+      )
+    );
+    const text = current.panel.node.textContent ?? '';
+    expect(text).toContain(
+      'through the ML Platform library (mlplatform_client 2.4.0)'
+    );
+    expect(text).not.toContain('not configured');
+    expect(text).not.toContain('No ML Platform API URL');
+  });
+
+  it('says the library is missing, not the URL, when it is the chosen backend', async () => {
+    current = await renderPanel(
+      settingsAnswering(
+        JSON.stringify({
+          version: '1.2.3',
+          api_configured: false,
+          api_url: '',
+          backend: 'library',
+          library_version: null
+        })
+      )
+    );
+    const note = current.panel.node.querySelector('[role="note"]');
+    expect(note?.textContent).toContain(
+      'The ML Platform library is not installed on this server'
+    );
+    expect(current.panel.node.textContent).not.toContain(
+      'No ML Platform API URL is set'
+    );
+  });
+
+  it('shows the API URL with the HTTP backend, as before', async () => {
+    current = await renderPanel(
+      settingsAnswering(
+        JSON.stringify({
+          version: '1.2.3',
+          api_configured: true,
+          api_url: 'https://mlp.example/api',
+          backend: 'http',
+          library_version: null
+        })
+      )
+    );
+    expect(current.panel.node.textContent).toContain('https://mlp.example/api');
+  });
+});
