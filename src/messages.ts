@@ -288,26 +288,20 @@ export function describeServerMessage(
   const params = message.params ?? {};
   const param = (name: string): string => String(params[name] ?? '');
   switch (message.code) {
-    // The request (validate.py)
+    // The request's form (validate.py): only a frontend and a server part
+    // of different versions, or a script, send a malformed request.
     case 'body-too-large':
-      return trans.__(
-        'The request body is larger than %1 KiB.',
-        param('max_kib')
-      );
     case 'body-not-json':
-      return trans.__('The request body is not valid JSON.');
     case 'body-not-object':
-      return trans.__('The request body must be a JSON object.');
     case 'body-not-allowed':
-      return trans.__('This request takes no body.');
     case 'field-unknown':
-      return trans.__('The request has an unknown field "%1".', param('field'));
     case 'field-required':
-      return trans.__('The field "%1" is required.', param('field'));
     case 'param-not-integer':
+    case 'field-not-boolean':
+    case 'field-not-ttl':
+    case 'role-invalid':
       return trans.__(
-        'The parameter "%1" must be a whole number.',
-        param('param')
+        'The server part refused the request as malformed — reload the page; if it happens again, the extension on this server may be of another version than this page.'
       );
     case 'token-empty':
       return trans.__('The token value is empty.');
@@ -328,37 +322,15 @@ export function describeServerMessage(
       return trans.__('The label is longer than %1 characters.', param('max'));
     case 'label-not-printable':
       return trans.__('The label may contain only printable characters.');
+    // The platform's description of a token, as saved with it.
     case 'field-not-text':
-      return trans.__(
-        'The field "%1" must be non-empty printable text of at most %2 characters.',
-        param('field'),
-        param('max')
-      );
     case 'field-not-text-or-empty':
-      return trans.__(
-        'The field "%1" must be printable text of at most %2 characters.',
-        param('field'),
-        param('max')
-      );
-    case 'role-invalid':
-      return trans.__('The role must be User or Administrator.');
     case 'field-not-timestamp':
-      return trans.__(
-        'The field "%1" must be a date-time such as 2030-01-31T12:00:00Z.',
-        param('field')
-      );
     case 'field-not-timestamp-or-null':
       return trans.__(
-        'The field "%1" must be a date-time such as 2030-01-31T12:00:00Z, or empty.',
+        'The description of this token could not be saved: its field "%1" is not valid.',
         param('field')
       );
-    case 'field-not-ttl':
-      return trans.__(
-        'The field "%1" must be a duration such as 2h45m30s, 90m or 45s.',
-        param('field')
-      );
-    case 'field-not-boolean':
-      return trans.__('The field "%1" must be true or false.', param('field'));
     // The saved tokens and notes (records.py)
     case 'token-not-found':
       return trans.__('No saved token has this id; it may have been removed.');
@@ -382,68 +354,27 @@ export function describeServerMessage(
         'The token vault is in use by another process (its lock file %1 is held); try again in a moment.',
         param('path')
       );
+    // The system refused the vault's file, lock or folder.
     case 'vault-unusable':
-      return trans.__(
-        'The token vault %1 could not be used (%2).',
-        param('path'),
-        describeSystemError(params, trans)
-      );
     case 'lock-open-failed':
-      return trans.__(
-        "The vault's lock file %1 could not be opened (%2).",
-        param('path'),
-        describeSystemError(params, trans)
-      );
     case 'lock-failed':
-      return trans.__(
-        "The vault's lock file %1 could not be locked (%2).",
-        param('path'),
-        describeSystemError(params, trans)
-      );
-    case 'lock-foreign':
-      return trans.__(
-        "The vault's lock file %1 belongs to another user or is not a plain file; remove it, or give the vault a folder only you can write to.",
-        param('path')
-      );
     case 'folder-create-failed':
-      return trans.__(
-        "The vault's folder %1 could not be created (%2).",
-        param('path'),
-        describeSystemError(params, trans)
-      );
     case 'folder-examine-failed':
-      return trans.__(
-        "The vault's folder %1 could not be examined (%2).",
-        param('path'),
-        describeSystemError(params, trans)
-      );
     case 'folder-private-failed':
-      return trans.__(
-        "The vault's folder %1 could not be made private (%2).",
-        param('path'),
-        describeSystemError(params, trans)
-      );
-    case 'folder-not-folder':
-      return trans.__("The vault's folder %1 is not a folder.", param('path'));
-    case 'folder-foreign':
-      return trans.__(
-        "The vault's folder %1 belongs to another user, who could replace or remove the saved tokens; give the vault a folder of your own.",
-        param('path')
-      );
-    case 'folder-writable':
-      return trans.__(
-        "Other users can write to the vault's folder %1, so they could replace or remove the saved tokens; give the vault a folder only you can write to.",
-        param('path')
-      );
     case 'file-read-failed':
       return trans.__(
-        'The vault file %1 could not be read (%2).',
+        'The token vault could not be used: %1 (%2) — ask your JupyterHub administrator to check it.',
         param('path'),
         describeSystemError(params, trans)
       );
+    // Its place is not the server user's alone: another user could replace it.
+    case 'lock-foreign':
+    case 'folder-not-folder':
+    case 'folder-foreign':
+    case 'folder-writable':
     case 'file-foreign':
       return trans.__(
-        'The vault file %1 belongs to another user, so it was not used; move it away and add your tokens again.',
+        'The token vault was not used: %1 belongs to another user, is not what it should be, or others can write there — ask your JupyterHub administrator to give the vault a folder only you can write to.',
         param('path')
       );
     case 'save-failed':
@@ -530,24 +461,12 @@ function describeSystemError(
     case 'EACCES':
     case 'EPERM':
       return trans.__('permission denied');
-    case 'ENOENT':
-      return trans.__('no such file or folder');
-    case 'ENOTDIR':
-      return trans.__('a part of the path is not a folder');
     case 'ENOSPC':
       return trans.__('no space left on the disk');
     case 'EDQUOT':
       return trans.__('the disk quota is exceeded');
     case 'EROFS':
       return trans.__('the file system is read-only');
-    case 'EFBIG':
-      return trans.__('the file is too large');
-    case 'ELOOP':
-      return trans.__('too many levels of symbolic links');
-    case 'EISDIR':
-      return trans.__('it is a folder');
-    case 'EIO':
-      return trans.__('an input/output error');
     default:
       return String(params.reason ?? params.errno ?? '?');
   }
