@@ -59,10 +59,7 @@ from .upstream import (
     PipeError,
     PipeRequest,
     PipeResponse,
-    check_body,
-    check_route,
-    parse_path,
-    upstream_headers,
+    check_request,
 )
 
 #: The vendor's module.
@@ -200,14 +197,8 @@ class LibraryUpstream:
     async def forward(self, request: PipeRequest) -> PipeResponse:
         """Check and answer one call; every outcome is a response, never an exception."""
         try:
-            if request.query:
-                raise PipeError(
-                    400, "BadRequestException", "path", "The pipe forwards no query strings."
-                )
-            segments = parse_path(request.path)
-            check_route(request.method, segments)
-            body = check_body(request)
-            bearer = upstream_headers(request).get("Authorization", "")
+            segments, body, headers = check_request(request)
+            bearer = headers.get("Authorization", "")
             data = json.loads(body) if body is not None else None
             return await self._answer(request.method, segments, data, bearer[len("Bearer ") :])
         except PipeError as error:

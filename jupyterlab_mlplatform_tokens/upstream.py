@@ -289,6 +289,18 @@ def check_body(request: PipeRequest) -> bytes | None:
     return request.body
 
 
+def check_request(request: PipeRequest) -> tuple[tuple[str, ...], bytes | None, dict[str, str]]:
+    """Every check of a call before it is made, whichever backend makes it: no query,
+    plain segments of a contract route, a JSON body for POST only, a well-formed
+    bearer. Answers the segments, the body and the headers to send."""
+    if request.query:
+        raise PipeError(400, "BadRequestException", "path", "The pipe forwards no query strings.")
+    segments = parse_path(request.path)
+    check_route(request.method, segments)
+    body = check_body(request)
+    return segments, body, upstream_headers(request)
+
+
 # Forwarding ---------------------------------------------------------------------
 
 
@@ -343,14 +355,7 @@ class Upstream:
                 "to set MLPLATFORM_API_URL.",
             )
         base = parse_base(url)
-        if request.query:
-            raise PipeError(
-                400, "BadRequestException", "path", "The pipe forwards no query strings."
-            )
-        segments = parse_path(request.path)
-        check_route(request.method, segments)
-        body = check_body(request)
-        headers = upstream_headers(request)
+        segments, body, headers = check_request(request)
         return build_target(base, segments), headers, body
 
     async def _send(

@@ -172,6 +172,7 @@ describe('a Jupyter server without the server part', () => {
     expiry.dispose();
     status.dispose();
     verification.dispose();
+    connection.dispose();
     vault.dispose();
   }, 120000);
 });

@@ -470,8 +470,10 @@ async function runCell(page, index, code, expected) {
  * @param {Page} page
  * @param {number} index
  * @param {string} expected
+ * @param {number} [seconds] how long to keep trying (a kernel still starting
+ *   drops the runs sent before it is there)
  */
-async function rerunCellUntil(page, index, expected) {
+async function rerunCellUntil(page, index, expected, seconds = 20) {
   const cell = page
     .locator('.jp-NotebookPanel:visible .jp-Notebook .jp-Cell')
     .nth(index);
@@ -482,9 +484,11 @@ async function rerunCellUntil(page, index, expected) {
         await cell.locator('.cm-content').click();
         await page.keyboard.press('Control+Enter');
         await page.waitForTimeout(500);
-        return (await output.innerText()).trim();
+        return (await output.count()) > 0
+          ? (await output.innerText()).trim()
+          : '';
       },
-      { timeout: 20 * 1000, intervals: [500] }
+      { timeout: seconds * 1000, intervals: [500, 1000, 2000] }
     )
     .toBe(expected);
 }
