@@ -277,9 +277,21 @@ function describeServerError(
 }
 
 /**
- * A message of the server part in the user's language: its code worded
- * here with its parameters; the server's English sentence for a code this
- * frontend does not know (a newer server) or none (an older one).
+ * A catalog entry keyed by a code, or null where the catalog has none (in
+ * English, or for a code it does not know): `trans._p` then answers the
+ * key itself, with its values after it. The server part's messages are keyed by their code in the
+ * context "server message" (their English is the server's own sentence),
+ * and their parts in "vault set aside because" and "system error".
+ */
+function keyed(key: string, text: string): string | null {
+  return text.startsWith(key) ? null : text;
+}
+
+/**
+ * A message of the server part in the user's language: its code looked up
+ * in the catalog, with its parameters; the server's English sentence when
+ * the catalog has no words for it (English, a newer server's code) or the
+ * message has no code (an older server).
  */
 export function describeServerMessage(
   message: IServerMessage,
@@ -287,9 +299,11 @@ export function describeServerMessage(
 ): string {
   const params = message.params ?? {};
   const param = (name: string): string => String(params[name] ?? '');
+  const system = (): string => describeSystemError(params, trans);
+  let text: string | null = null;
   switch (message.code) {
-    // The request's form (validate.py): only a frontend and a server part
-    // of different versions, or a script, send a malformed request.
+    // The request's form (validate.py): only a frontend and a server part of
+    // different versions, or a script, send a malformed request.
     case 'body-too-large':
     case 'body-not-json':
     case 'body-not-object':
@@ -300,149 +314,299 @@ export function describeServerMessage(
     case 'field-not-boolean':
     case 'field-not-ttl':
     case 'role-invalid':
-      return trans.__(
-        'The server part refused the request as malformed — reload the page; if it happens again, the extension on this server may be of another version than this page.'
-      );
-    case 'token-empty':
-      return trans.__('The token value is empty.');
-    case 'token-too-long':
-      return trans.__(
-        'The token value is longer than %1 characters.',
-        param('max')
-      );
-    case 'token-not-ascii':
-      return trans.__(
-        'The token value may contain only printable ASCII characters without spaces.'
-      );
-    case 'label-not-text':
-      return trans.__('The label must be text.');
-    case 'label-empty':
-      return trans.__('The label is empty.');
-    case 'label-too-long':
-      return trans.__('The label is longer than %1 characters.', param('max'));
-    case 'label-not-printable':
-      return trans.__('The label may contain only printable characters.');
+      // TRANSLATORS: The server part refused the request as malformed — reload the page; if it happens again, the extension on this server may be of another version than this page.
+      text = keyed('malformed', trans._p('server message', 'malformed'));
+      break;
     // The platform's description of a token, as saved with it.
     case 'field-not-text':
     case 'field-not-text-or-empty':
     case 'field-not-timestamp':
     case 'field-not-timestamp-or-null':
-      return trans.__(
-        'The description of this token could not be saved: its field "%1" is not valid.',
-        param('field')
+      // TRANSLATORS: The description of this token could not be saved: its field "%1" is not valid.
+      text = keyed(
+        'bad-field',
+        trans._p('server message', 'bad-field %1', param('field'))
       );
-    // The saved tokens and notes (records.py)
+      break;
+    case 'token-empty':
+      // TRANSLATORS: The token value is empty.
+      text = keyed('token-empty', trans._p('server message', 'token-empty'));
+      break;
+    case 'token-not-ascii':
+      // TRANSLATORS: The token value may contain only printable ASCII characters without spaces.
+      text = keyed(
+        'token-not-ascii',
+        trans._p('server message', 'token-not-ascii ASCII')
+      );
+      break;
+    case 'label-not-text':
+      // TRANSLATORS: The label must be text.
+      text = keyed(
+        'label-not-text',
+        trans._p('server message', 'label-not-text')
+      );
+      break;
+    case 'label-empty':
+      // TRANSLATORS: The label is empty.
+      text = keyed('label-empty', trans._p('server message', 'label-empty'));
+      break;
+    case 'label-not-printable':
+      // TRANSLATORS: The label may contain only printable characters.
+      text = keyed(
+        'label-not-printable',
+        trans._p('server message', 'label-not-printable')
+      );
+      break;
     case 'token-not-found':
-      return trans.__('No saved token has this id; it may have been removed.');
+      // TRANSLATORS: No saved token has this id; it may have been removed.
+      text = keyed(
+        'token-not-found',
+        trans._p('server message', 'token-not-found')
+      );
+      break;
     case 'invitation-not-found':
-      return trans.__(
-        'No invitation note has this id; it may have been removed.'
+      // TRANSLATORS: No invitation note has this id; it may have been removed.
+      text = keyed(
+        'invitation-not-found',
+        trans._p('server message', 'invitation-not-found')
       );
-    case 'vault-full':
-      return trans.__(
-        'The vault already keeps %1 tokens, the most it holds; remove one you no longer need.',
-        param('max')
-      );
-    case 'invitations-full':
-      return trans.__(
-        'The vault already keeps %1 invitation notes; remove some you no longer need.',
-        param('max')
-      );
-    // The vault file (vault.py)
-    case 'vault-busy':
-      return trans.__(
-        'The token vault is in use by another process (its lock file %1 is held); try again in a moment.',
-        param('path')
-      );
-    // The system refused the vault's file, lock or folder.
-    case 'vault-unusable':
-    case 'lock-open-failed':
-    case 'lock-failed':
-    case 'folder-create-failed':
-    case 'folder-examine-failed':
-    case 'folder-private-failed':
-    case 'file-read-failed':
-      return trans.__(
-        'The token vault could not be used: %1 (%2) — ask your JupyterHub administrator to check it.',
-        param('path'),
-        describeSystemError(params, trans)
-      );
-    // Its place is not the server user's alone: another user could replace it.
-    case 'lock-foreign':
-    case 'folder-not-folder':
-    case 'folder-foreign':
-    case 'folder-writable':
-    case 'file-foreign':
-      return trans.__(
-        'The token vault was not used: %1 belongs to another user, is not what it should be, or others can write there — ask your JupyterHub administrator to give the vault a folder only you can write to.',
-        param('path')
-      );
-    case 'save-failed':
-      return trans.__(
-        'The token vault could not be saved to %1 (%2); nothing was changed.',
-        param('path'),
-        describeSystemError(params, trans)
-      );
+      break;
     case 'readback-refused':
-      return trans.__(
-        'This change was not saved: the token vault could not have read it back. Nothing was changed.'
+      // TRANSLATORS: This change was not saved: the token vault could not have read it back. Nothing was changed.
+      text = keyed(
+        'readback-refused',
+        trans._p('server message', 'readback-refused')
       );
+      break;
+    case 'token-too-long':
+      // TRANSLATORS: The token value is longer than %1 characters.
+      text = keyed(
+        'token-too-long',
+        trans._p('server message', 'token-too-long %1', param('max'))
+      );
+      break;
+    case 'label-too-long':
+      // TRANSLATORS: The label is longer than %1 characters.
+      text = keyed(
+        'label-too-long',
+        trans._p('server message', 'label-too-long %1', param('max'))
+      );
+      break;
+    case 'vault-full':
+      // TRANSLATORS: The vault already keeps %1 tokens, the most it holds; remove one you no longer need.
+      text = keyed(
+        'vault-full',
+        trans._p('server message', 'vault-full %1', param('max'))
+      );
+      break;
+    case 'invitations-full':
+      // TRANSLATORS: The vault already keeps %1 invitation notes; remove some you no longer need.
+      text = keyed(
+        'invitations-full',
+        trans._p('server message', 'invitations-full %1', param('max'))
+      );
+      break;
+    case 'vault-busy':
+      // TRANSLATORS: The token vault is in use by another process (its lock file %1 is held); try again in a moment.
+      text = keyed(
+        'vault-busy',
+        trans._p('server message', 'vault-busy %1', param('path'))
+      );
+      break;
+    case 'lock-foreign':
+      // TRANSLATORS: The vault's lock file %1 belongs to another user or is not a plain file; remove it, or give the vault a folder only you can write to.
+      text = keyed(
+        'lock-foreign',
+        trans._p('server message', 'lock-foreign %1', param('path'))
+      );
+      break;
+    case 'folder-not-folder':
+      // TRANSLATORS: The vault's folder %1 is not a folder.
+      text = keyed(
+        'folder-not-folder',
+        trans._p('server message', 'folder-not-folder %1', param('path'))
+      );
+      break;
+    case 'folder-foreign':
+      // TRANSLATORS: The vault's folder %1 belongs to another user, who could replace or remove the saved tokens; give the vault a folder of your own.
+      text = keyed(
+        'folder-foreign',
+        trans._p('server message', 'folder-foreign %1', param('path'))
+      );
+      break;
+    case 'folder-writable':
+      // TRANSLATORS: Other users can write to the vault's folder %1, so they could replace or remove the saved tokens; give the vault a folder only you can write to.
+      text = keyed(
+        'folder-writable',
+        trans._p('server message', 'folder-writable %1', param('path'))
+      );
+      break;
+    case 'file-foreign':
+      // TRANSLATORS: The vault file %1 belongs to another user, so it was not used; move it away and add your tokens again.
+      text = keyed(
+        'file-foreign',
+        trans._p('server message', 'file-foreign %1', param('path'))
+      );
+      break;
+    case 'vault-unusable':
+      // TRANSLATORS: The token vault %1 could not be used (%2).
+      text = keyed(
+        'vault-unusable',
+        trans._p(
+          'server message',
+          'vault-unusable %1 %2',
+          param('path'),
+          system()
+        )
+      );
+      break;
+    case 'lock-open-failed':
+      // TRANSLATORS: The vault's lock file %1 could not be opened (%2).
+      text = keyed(
+        'lock-open-failed',
+        trans._p(
+          'server message',
+          'lock-open-failed %1 %2',
+          param('path'),
+          system()
+        )
+      );
+      break;
+    case 'lock-failed':
+      // TRANSLATORS: The vault's lock file %1 could not be locked (%2).
+      text = keyed(
+        'lock-failed',
+        trans._p('server message', 'lock-failed %1 %2', param('path'), system())
+      );
+      break;
+    case 'folder-create-failed':
+      // TRANSLATORS: The vault's folder %1 could not be created (%2).
+      text = keyed(
+        'folder-create-failed',
+        trans._p(
+          'server message',
+          'folder-create-failed %1 %2',
+          param('path'),
+          system()
+        )
+      );
+      break;
+    case 'folder-examine-failed':
+      // TRANSLATORS: The vault's folder %1 could not be examined (%2).
+      text = keyed(
+        'folder-examine-failed',
+        trans._p(
+          'server message',
+          'folder-examine-failed %1 %2',
+          param('path'),
+          system()
+        )
+      );
+      break;
+    case 'folder-private-failed':
+      // TRANSLATORS: The vault's folder %1 could not be made private (%2).
+      text = keyed(
+        'folder-private-failed',
+        trans._p(
+          'server message',
+          'folder-private-failed %1 %2',
+          param('path'),
+          system()
+        )
+      );
+      break;
+    case 'file-read-failed':
+      // TRANSLATORS: The vault file %1 could not be read (%2).
+      text = keyed(
+        'file-read-failed',
+        trans._p(
+          'server message',
+          'file-read-failed %1 %2',
+          param('path'),
+          system()
+        )
+      );
+      break;
+    case 'save-failed':
+      // TRANSLATORS: The token vault could not be saved to %1 (%2); nothing was changed.
+      text = keyed(
+        'save-failed',
+        trans._p('server message', 'save-failed %1 %2', param('path'), system())
+      );
+      break;
     case 'set-aside-failed': {
       const why = describeSetAsideCause(params, trans);
-      return why === null
-        ? message.message
-        : trans.__(
-            'The vault file %1 is damaged (%2) and could not be moved aside (%3); move it away by hand.',
-            param('path'),
-            why,
-            describeSystemError(params, trans)
-          );
+      // TRANSLATORS: The vault file %1 is damaged (%2, a reason such as "it is not valid JSON") and could not be moved aside (%3, the system's reason); move it away by hand.
+      const said = trans._p(
+        'server message',
+        'set-aside-failed %1 %2 %3',
+        param('path'),
+        why ?? '',
+        system()
+      );
+      text = why === null ? null : keyed('set-aside-failed', said);
+      break;
     }
     case 'vault-set-aside': {
       const why = describeSetAsideCause(params, trans);
-      return why === null
-        ? message.message
-        : trans.__(
-            'The token vault could not be used because %1. Nothing was deleted: the file was kept as %2, and the vault starts empty. Add your tokens again, or ask your administrator to repair that copy and move it back to %3.',
-            why,
-            param('moved_to'),
-            param('name')
-          );
+      // TRANSLATORS: The token vault could not be used because %1 (a reason such as "it is not valid JSON"). Nothing was deleted: the file was kept as %2, and the vault starts empty. Add your tokens again, or ask your administrator to repair that copy and move it back to %3 (the file name).
+      const said = trans._p(
+        'server message',
+        'vault-set-aside %1 %2 %3',
+        why ?? '',
+        param('moved_to'),
+        param('name')
+      );
+      text = why === null ? null : keyed('vault-set-aside', said);
+      break;
     }
-    default:
-      return message.message;
   }
+  return text ?? message.message;
 }
 
 /**
  * Why the vault file was set aside, as the middle of a sentence ("it is not
- * valid JSON"); null for a cause this frontend does not know.
+ * valid JSON"); null where the catalog has no words for it.
  */
 function describeSetAsideCause(
   params: Readonly<Record<string, string | number>>,
   trans: TranslationBundle
 ): string | null {
-  switch (params.cause) {
+  const cause = String(params.cause ?? '');
+  // TRANSLATORS: why a vault file was set aside, in the middle of a sentence, by cause: unreadable "it could not be read (%1, the system's reason)", not-regular "it is not a regular file", too-large "it is far larger than a vault can be", not-json "it is not valid JSON", newer-schema "it was written by a newer version (schema %1)", not-a-vault "it is not a token vault (%1, a detail in English)".
+  switch (cause) {
     case 'unreadable':
-      return trans.__(
-        'it could not be read (%1)',
-        describeSystemError(params, trans)
+      return keyed(
+        cause,
+        trans._p(
+          'vault set aside because',
+          'unreadable %1',
+          describeSystemError(params, trans)
+        )
       );
     case 'not-regular':
-      return trans.__('it is not a regular file');
+      return keyed(cause, trans._p('vault set aside because', 'not-regular'));
     case 'too-large':
-      return trans.__('it is far larger than a vault can be');
+      return keyed(cause, trans._p('vault set aside because', 'too-large'));
     case 'not-json':
-      return trans.__('it is not valid JSON');
+      return keyed(cause, trans._p('vault set aside because', 'not-json JSON'));
     case 'newer-schema':
-      return trans.__(
-        'it was written by a newer version (schema %1)',
-        String(params.version ?? '?')
+      return keyed(
+        cause,
+        trans._p(
+          'vault set aside because',
+          'newer-schema %1',
+          String(params.version ?? '?')
+        )
       );
     case 'not-a-vault':
-      return trans.__(
-        'it is not a token vault (%1)',
-        String(params.detail ?? '')
+      return keyed(
+        cause,
+        trans._p(
+          'vault set aside because',
+          'not-a-vault %1',
+          String(params.detail ?? '')
+        )
       );
     default:
       return null;
@@ -457,17 +621,20 @@ function describeSystemError(
   params: Readonly<Record<string, string | number>>,
   trans: TranslationBundle
 ): string {
-  switch (params.errno) {
+  const errno = String(params.errno ?? '');
+  const reason = String(params.reason ?? (errno || '?'));
+  // TRANSLATORS: a system error in the middle of a sentence, by errno: EACCES and EPERM "permission denied", ENOSPC "no space left on the disk", EDQUOT "the disk quota is exceeded", EROFS "the file system is read-only".
+  switch (errno) {
     case 'EACCES':
     case 'EPERM':
-      return trans.__('permission denied');
+      return keyed('EACCES', trans._p('system error', 'EACCES')) ?? reason;
     case 'ENOSPC':
-      return trans.__('no space left on the disk');
+      return keyed('ENOSPC', trans._p('system error', 'ENOSPC')) ?? reason;
     case 'EDQUOT':
-      return trans.__('the disk quota is exceeded');
+      return keyed('EDQUOT', trans._p('system error', 'EDQUOT')) ?? reason;
     case 'EROFS':
-      return trans.__('the file system is read-only');
+      return keyed('EROFS', trans._p('system error', 'EROFS')) ?? reason;
     default:
-      return String(params.reason ?? params.errno ?? '?');
+      return reason;
   }
 }
