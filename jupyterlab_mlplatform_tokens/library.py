@@ -203,6 +203,8 @@ class LibraryUpstream:
             return await self._answer(request.method, segments, data, bearer[len("Bearer ") :])
         except PipeError as error:
             return PipeResponse.from_error(error)
+        except _Unsupported as error:
+            return PipeResponse.from_error(self._unsupported(str(error)))
         except _Rejected as rejected:
             return _error_response(
                 rejected.status,

@@ -313,6 +313,17 @@ async def test_an_unexpected_answer_names_the_version_and_the_way_out(
 
 
 @LIBRARY_ONLY
+async def test_an_unexpected_list_is_one_clear_sentence_too(
+    pipe: Pipe, emulator: Emulator, standin: Any, monkeypatch: Any
+) -> None:
+    bearer = await bearer_of(pipe, emulator.admin_token)
+    monkeypatch.setattr(standin.MLPlatform, "get_project_tokens_info", lambda self: 42)
+    status, _, body = await pipe("GET", "tokens", bearer=bearer)
+    assert (status, body["errorCode"]) == (502, "UpstreamLibraryUnsupported")
+    assert standin.__version__ in body["message"]
+
+
+@LIBRARY_ONLY
 async def test_a_redeemed_token_is_answered_even_when_it_cannot_be_described(
     pipe: Pipe, emulator: Emulator, standin: Any, monkeypatch: Any
 ) -> None:
