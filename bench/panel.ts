@@ -18,15 +18,9 @@
  */
 
 import { ChildProcess, spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync
-} from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import { startEmulator } from '../emulator/src/server';
@@ -36,33 +30,18 @@ import {
   freePort,
   median,
   saveActiveAdmin,
+  useProjectPath,
   waitFor
 } from './util';
+
+// Before anything starts a child process.
+useProjectPath();
 
 const TOKENS = 5000;
 const RUNS = 7;
 const BUDGET_MS = 150;
 const BUDGET_GZIP_KB = 40;
 const ROOT = join(__dirname, '..');
-
-/**
- * The project's venv first, and every PATH entry absolute: the documented
- * `PATH=.venv/bin:$PATH` is relative, and a child started in another
- * folder (ui-tests/, a scratch build) would not find `jupyter` through it.
- */
-function absolutePath(root: string): void {
-  const entries = (process.env.PATH ?? '')
-    .split(delimiter)
-    .filter(entry => entry !== '')
-    .map(entry => resolve(entry));
-  const venv = join(root, '.venv', 'bin');
-  process.env.PATH = [
-    ...(existsSync(venv) ? [venv] : []),
-    ...entries.filter(entry => entry !== venv)
-  ].join(delimiter);
-}
-
-absolutePath(ROOT);
 
 function row(label: string, value: string, budget: string, ok: boolean) {
   console.log(

@@ -36,7 +36,7 @@ import {
   writeFileSync
 } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 import { startEmulator } from '../emulator/src/server';
 import { type IBrowser, launchChromium } from './chromium';
@@ -45,27 +45,12 @@ import {
   freePort,
   median,
   saveActiveAdmin,
+  useProjectPath,
   waitFor
 } from './util';
 
-/**
- * The project's venv first, and every PATH entry absolute: the documented
- * `PATH=.venv/bin:$PATH` is relative, and a child started in another
- * folder (ui-tests/, a scratch build) would not find `jupyter` through it.
- */
-function absolutePath(root: string): void {
-  const entries = (process.env.PATH ?? '')
-    .split(delimiter)
-    .filter(entry => entry !== '')
-    .map(entry => resolve(entry));
-  const venv = join(root, '.venv', 'bin');
-  process.env.PATH = [
-    ...(existsSync(venv) ? [venv] : []),
-    ...entries.filter(entry => entry !== venv)
-  ].join(delimiter);
-}
-
-absolutePath(join(__dirname, '..'));
+// Before anything starts a child process.
+useProjectPath();
 
 const RUNS = Number(process.env.STARTUP_RUNS ?? 7);
 const BUDGET_RATIO = 1.03;

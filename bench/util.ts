@@ -5,14 +5,32 @@
 import { execFileSync, spawn } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   readFileSync,
   symlinkSync,
   writeFileSync
 } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 
 const ROOT = join(__dirname, '..');
+
+/**
+ * The project's venv first, and every PATH entry absolute: the documented
+ * `PATH=.venv/bin:$PATH` is relative, and a child started in another
+ * folder (ui-tests/, a scratch build) would not find `jupyter` through it.
+ */
+export function useProjectPath(): void {
+  const entries = (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter(entry => entry !== '')
+    .map(entry => resolve(entry));
+  const venv = join(ROOT, '.venv', 'bin');
+  process.env.PATH = [
+    ...(existsSync(venv) ? [venv] : []),
+    ...entries.filter(entry => entry !== venv)
+  ].join(delimiter);
+}
 
 /** A TCP port free on 127.0.0.1 at the time of the call. */
 export function freePort(): number {
