@@ -82,7 +82,10 @@ record compat "$(sed -n 's/^compat: \([0-9]\+\) passed.*/\1/p' <<<"$counts")" "$
 
 for base_url in / /user/alice/; do
   step "Galata UI tests at base URL $base_url"
-  (cd ui-tests && MLP_BASE_URL="$base_url" npx playwright test) 2>&1 | tee "$ROOT/.run/galata.log"
+  # One retry: the Russian dark-theme dialog check has been seen to miss the
+  # focus of the name field about one run in three; a pass on retry shows as
+  # "flaky" in the log.
+  (cd ui-tests && MLP_UI_RETRIES=1 MLP_BASE_URL="$base_url" npx playwright test) 2>&1 | tee "$ROOT/.run/galata.log"
   passed=$(sed -n 's/^ *\([0-9]\+\) passed.*/\1/p' "$ROOT/.run/galata.log" | tail -1)
   failed=$(sed -n 's/^ *\([0-9]\+\) failed.*/\1/p' "$ROOT/.run/galata.log" | tail -1)
   record "galata($base_url)" "${passed:-0}" "${failed:-0}"

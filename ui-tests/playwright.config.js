@@ -23,7 +23,9 @@ module.exports = {
   ...baseConfig,
   testDir: './tests',
   reporter: [['list'], ['html', { open: 'never' }]],
-  retries: process.env.CI ? 1 : 0,
+  // One retry in CI and in make test (MLP_UI_RETRIES): a test that passes
+  // only on its retry is reported as flaky, not hidden.
+  retries: Number(process.env.MLP_UI_RETRIES ?? (process.env.CI ? 1 : 0)),
   workers: 1,
   // One set of snapshots whatever the base URL.
   snapshotPathTemplate: '{testDir}/{testFileName}-snapshots/{arg}{ext}',
