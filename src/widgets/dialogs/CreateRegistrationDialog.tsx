@@ -6,7 +6,7 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
-import { MessageLoop } from '@lumino/messaging';
+import { type Message, MessageLoop } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
@@ -220,6 +220,28 @@ export class RegistrationFormBody
     // Render now: the dialog waits for this first render before it moves
     // the focus to the name field (it looks before the body is attached).
     MessageLoop.sendMessage(this, Widget.Msg.UpdateRequest);
+  }
+
+  /**
+   * Focus the name field as soon as it is rendered. The dialog does so too,
+   * but only once the page is idle, which a page still busy (a theme just
+   * switched) can put off past the user's first keys.
+   */
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    let frames = 10;
+    const focus = () => {
+      const field =
+        this.node.querySelector<HTMLInputElement>('input[name="name"]');
+      if (field) {
+        if (!this.node.contains(document.activeElement)) {
+          field.focus();
+        }
+      } else if (--frames > 0) {
+        requestAnimationFrame(focus);
+      }
+    };
+    requestAnimationFrame(focus);
   }
 
   getValue(): IRegistrationFormValue {
