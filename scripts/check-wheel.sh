@@ -12,12 +12,15 @@ rm -rf dist
 python -m pip wheel --disable-pip-version-check -q --no-deps --no-build-isolation -w dist .
 WHEEL="$(ls dist/jupyterlab_mlplatform_tokens-*.whl)"
 echo "built $(basename "$WHEEL")"
-if unzip -l "$WHEEL" | grep -qE '\.venv|node_modules|/tests/'; then
+# Listings are read into variables and searched with here-strings: with
+# pipefail, `unzip ... | grep -q` fails whenever grep stops reading first and
+# unzip dies of SIGPIPE.
+files="$(unzip -Z1 "$WHEEL")"
+if grep -qE '\.venv|node_modules|/tests/' <<<"$files"; then
   die "the wheel carries files it should not"
 fi
 # The tests' stand-in for the vendor's library must never ship: installed, it
 # would shadow the real mlplatform_client.
-files="$(unzip -Z1 "$WHEEL")"
 if grep -qE '(^|/)(mlplatform_client|standins)(/|\.py$)' <<<"$files"; then
   die "the wheel carries the tests' mlplatform_client stand-in"
 fi
@@ -35,13 +38,14 @@ labext="$(PATH="$NO_NODE_PATH" "$CLEAN/bin/jupyter" labextension list 2>&1)"
 serverext="$(PATH="$NO_NODE_PATH" "$CLEAN/bin/jupyter" server extension list 2>&1)"
 echo "$labext" | grep -i mlplatform
 echo "$serverext" | grep -i mlplatform
-echo "$labext" | grep -qE 'jupyterlab-mlplatform-tokens v[0-9.]+ .*enabled.*OK' ||
+grep -qE 'jupyterlab-mlplatform-tokens v[0-9.]+ .*enabled.*OK' <<<"$labext" ||
   die "the frontend extension is not listed as enabled and OK"
-echo "$serverext" | grep -qE 'jupyterlab_mlplatform_tokens .*enabled' ||
+grep -qE 'jupyterlab_mlplatform_tokens .*enabled' <<<"$serverext" ||
   die "the server extension is not listed as enabled"
-echo "$serverext" | grep -A1 'jupyterlab_mlplatform_tokens' | grep -qi 'OK' ||
+serverext_entry="$(grep -A1 'jupyterlab_mlplatform_tokens' <<<"$serverext" || true)"
+grep -qi 'OK' <<<"$serverext_entry" ||
   die "the server extension did not import cleanly"
-unzip -l "$WHEEL" | grep -q 'jupyterlab_mlplatform_tokens/locale/ru_RU/LC_MESSAGES/jupyterlab_mlplatform_tokens.json' ||
+grep -qx 'jupyterlab_mlplatform_tokens/locale/ru_RU/LC_MESSAGES/jupyterlab_mlplatform_tokens.json' <<<"$files" ||
   die "the wheel carries no Russian catalog"
 "$CLEAN/bin/python" -c '
 from jupyterlab_server.translation_utils import get_installed_packages_locale as found

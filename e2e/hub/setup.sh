@@ -86,8 +86,12 @@ build_hub() {
   (cd / && runuser -u nobody -- "$prefix/bin/python" -c \
     'import jupyterhub, jupyterlab, notebook, ipykernel, jupyterlab_mlplatform_tokens') ||
     die "hub $name cannot be used by other users"
-  PATH="$prefix/bin:/usr/bin:/bin" "$prefix/bin/jupyter" server extension list 2>&1 |
-    grep -A1 'jupyterlab_mlplatform_tokens' | grep -qi 'ok' ||
+  # Read into a variable first: with pipefail, a `| grep -q` that stops
+  # reading early fails the pipeline through SIGPIPE.
+  local listing entry
+  listing="$(PATH="$prefix/bin:/usr/bin:/bin" "$prefix/bin/jupyter" server extension list 2>&1 || true)"
+  entry="$(grep -A1 'jupyterlab_mlplatform_tokens' <<<"$listing" || true)"
+  grep -qi 'ok' <<<"$entry" ||
     die "hub $name: the server extension is not enabled and OK"
   printf '%s\n' "$want" >"$stamp"
   echo "hub $name: built in $prefix"
