@@ -85,9 +85,15 @@ const vaultPlugin: JupyterFrontEndPlugin<IVaultModel> = {
       serverSettings: app.serviceManager.serverSettings,
       refreshEveryMs: VAULT_REFRESH_MS
     });
-    void vault.refresh().catch(() => {
-      // The panel's server section explains why the server did not answer.
-    });
+    // Nothing of ours is needed to draw the shell: the first read (and what
+    // follows from it - the active token's check, its value for the kernels,
+    // the project's tokens) waits until the layout is restored, so that it
+    // does not compete with JupyterLab's own start-up requests.
+    void app.restored
+      .then(() => vault.refresh())
+      .catch(() => {
+        // The panel's server section explains why the server did not answer.
+      });
     return vault;
   }
 };
@@ -126,7 +132,7 @@ const statusPlugin: JupyterFrontEndPlugin<IStatusModel> = {
       vault,
       refreshEveryMs: STATUS_REFRESH_MS
     });
-    void status.refresh();
+    void app.restored.then(() => status.refresh());
     return status;
   }
 };
@@ -379,8 +385,10 @@ const projectPlugin: JupyterFrontEndPlugin<IProjectTokensModel> = {
       }
     }
 
-    void project.tokens.refresh();
-    void project.invitations.refresh();
+    void app.restored.then(() => {
+      void project.tokens.refresh();
+      void project.invitations.refresh();
+    });
     return project;
   }
 };

@@ -61,7 +61,10 @@ describe('an idle tab', () => {
         );
       }
     });
-    const app = { serviceManager: { serverSettings } } as JupyterFrontEnd;
+    const app = {
+      serviceManager: { serverSettings },
+      restored: Promise.resolve()
+    } as unknown as JupyterFrontEnd;
     vault = plugin('jupyterlab-mlplatform-tokens:vault').activate(
       app
     ) as IVaultModel;
