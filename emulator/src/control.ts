@@ -14,6 +14,13 @@ export interface IMintRequest {
   refresh_ttl?: string | null;
 }
 
+/** TCP connections accepted: since the last stats reset, open now, most open at once since then. */
+export interface IConnectionStats {
+  opened: number;
+  open: number;
+  peak: number;
+}
+
 /** The operations the control API exposes (the Emulator object implements them). */
 export interface IControlTarget {
   now(): Date;
@@ -26,6 +33,9 @@ export interface IControlTarget {
   mintToken(request?: IMintRequest): Promise<RedeemResponse>;
   stats(): Record<string, number>;
   resetStats(): void;
+  connections(): IConnectionStats;
+  /** Close keep-alive connections that are not serving a request, as a server's idle timeout would. */
+  closeIdleConnections(): void;
 }
 
 function clockBody(target: IControlTarget): IResponse {
@@ -48,7 +58,9 @@ function clockBody(target: IControlTarget): IResponse {
  * - `DELETE /_emulator/faults` → 204
  * - `POST /_emulator/reset` → 204 (forget every token, new signing key, clock offset 0, no faults)
  * - `POST /_emulator/tokens {name?, token_type?, refresh_ttl?}` → 201 `{refresh_token, token}`
- * - `GET /_emulator/stats` → `{requests: {"METHOD /template": count}}`; `DELETE` → 204 (zeroes)
+ * - `GET /_emulator/stats` → `{requests: {"METHOD /template": count}, connections: {opened, open, peak}}`;
+ *   `DELETE` → 204 (zeroes)
+ * - `DELETE /_emulator/connections` → 204, idle keep-alive connections closed
  */
 export async function handleControl(
   target: IControlTarget,
@@ -94,9 +106,15 @@ export async function handleControl(
       };
     }
     case 'GET /stats':
-      return { status: 200, body: { requests: target.stats() } };
+      return {
+        status: 200,
+        body: { requests: target.stats(), connections: target.connections() }
+      };
     case 'DELETE /stats':
       target.resetStats();
+      return { status: 204 };
+    case 'DELETE /connections':
+      target.closeIdleConnections();
       return { status: 204 };
     default:
       throw new ApiError(404, 'path', 'No such control endpoint');

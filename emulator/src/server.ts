@@ -1,10 +1,12 @@
 import {
   createServer,
   type IncomingMessage,
+  type RequestListener,
   type Server,
   type ServerResponse
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
 
 import { Clock } from './clock';
 import type { IContext } from './context';
@@ -12,6 +14,7 @@ import type { RedeemResponse } from './contract';
 import {
   CONTROL_PREFIX,
   handleControl,
+  type IConnectionStats,
   type IControlTarget,
   type IMintRequest
 } from './control';
@@ -24,6 +27,7 @@ import { mintAccessToken } from './mint';
 import { handleApi, routeLabel } from './routes';
 import { shortId } from './secrets';
 import { Store } from './store';
+import type { ICertificatePair } from './tls';
 import { toTokenInfo } from './token-info';
 import { ACCESS_TOKEN_LIFETIME_MAX_SECONDS } from './ttl';
 
@@ -43,11 +47,13 @@ export interface IEmulatorOptions {
   now?: () => number;
   /** Called with one line per request (`METHOD /path status`) when given. */
   log?: (line: string) => void;
+  /** Serve HTTPS with this certificate and key (PEM); plain HTTP without it. */
+  tls?: ICertificatePair;
 }
 
 /** A running emulator. */
 export interface IEmulator extends IControlTarget {
-  /** Base URL of the API, e.g. `http://127.0.0.1:8765` (no trailing slash). */
+  /** Base URL of the API, e.g. `http://127.0.0.1:8765` or `https://...` (no trailing slash). */
   readonly url: string;
   readonly host: string;
   readonly port: number;
@@ -83,11 +89,20 @@ class Emulator implements IEmulator {
     this._control = options.control ?? false;
     this._log = options.log;
     this._context = { store, clock, bearerTtlSeconds };
-    this._server = createServer((req, res) => {
+    const listener: RequestListener = (req, res) => {
       this._handle(req, res).catch(error =>
         this._internalError(req, res, error)
       );
-    });
+    };
+    this._scheme = options.tls ? 'https' : 'http';
+    this._server = options.tls
+      ? createTlsServer(
+          { cert: options.tls.cert, key: options.tls.key },
+          listener
+        )
+      : createServer(listener);
+    // TCP connections, counted before any TLS handshake: what keep-alive saves.
+    this._server.on('connection', (socket: Socket) => this._opened(socket));
   }
 
   readonly clock: Clock;
@@ -97,7 +112,7 @@ class Emulator implements IEmulator {
 
   get url(): string {
     const host = this.host.includes(':') ? `[${this.host}]` : this.host;
-    return `http://${host}:${this.port}`;
+    return `${this._scheme}://${host}:${this.port}`;
   }
 
   async listen(port: number, host: string): Promise<void> {
@@ -144,7 +159,7 @@ class Emulator implements IEmulator {
     this._store.wipe();
     this.clock.reset(0);
     this._faults.clear();
-    this._stats.clear();
+    this.resetStats();
     await this._store.commit();
   }
 
@@ -195,6 +210,29 @@ class Emulator implements IEmulator {
 
   resetStats(): void {
     this._stats.clear();
+    this._connections = {
+      opened: 0,
+      open: this._connections.open,
+      peak: this._connections.open
+    };
+  }
+
+  connections(): IConnectionStats {
+    return { ...this._connections };
+  }
+
+  closeIdleConnections(): void {
+    this._server.closeIdleConnections();
+  }
+
+  private _opened(socket: Socket): void {
+    const counts = this._connections;
+    counts.opened += 1;
+    counts.open += 1;
+    counts.peak = Math.max(counts.peak, counts.open);
+    socket.once('close', () => {
+      this._connections.open -= 1;
+    });
   }
 
   async close(): Promise<void> {
@@ -344,6 +382,8 @@ class Emulator implements IEmulator {
   private readonly _log: ((line: string) => void) | undefined;
   private readonly _context: IContext;
   private readonly _server: Server;
+  private readonly _scheme: 'http' | 'https';
+  private _connections: IConnectionStats = { opened: 0, open: 0, peak: 0 };
   private readonly _faults = new Faults();
   private readonly _stats = new Map<string, number>();
   private readonly _delays = new Set<IPendingDelay>();

@@ -1,8 +1,10 @@
 /** @jest-environment node */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+import { Agent, fetch } from 'undici';
 
 import { bearerFor, call, type TokenInfo } from './harness';
 
@@ -80,7 +82,13 @@ describe('emulator command line', () => {
     [['--port', 'abc'], /--port must be an integer/],
     [['--port', '70000'], /--port must be an integer/],
     [['--frobnicate'], /Unknown option '--frobnicate'/],
-    [['extra'], /positional/i]
+    [['extra'], /positional/i],
+    [['--tls-cert', 'c.pem'], /--tls-cert and --tls-key go together/],
+    [
+      ['--tls-ca', 'ca.pem', '--tls-key', 'k.pem'],
+      /--tls-ca makes its own certificate/
+    ],
+    [['--tls-ca', ''], /--tls-ca must name a file/]
   ])(
     'rejects %j with a clear message and exit code 2',
     async (args, message) => {
@@ -140,5 +148,31 @@ describe('emulator command line', () => {
 
     second.child.kill('SIGINT');
     expect(await second.exit).toBe(0);
+  }, 60000);
+
+  it('serves HTTPS with a certificate made for the run, its CA written for clients', async () => {
+    const caFile = path.join(dir, 'run-ca.pem');
+    const served = run(['--port', '0', '--tls-ca', caFile, '--seed-admin']);
+    running.push(served);
+    const [, url] = await waitFor(
+      served,
+      /^ML Platform emulator listening on (https:\/\/127\.0\.0\.1:\d+)$/m
+    );
+    const [, admin] = await waitFor(served, /^MLPLATFORM_ADMIN_TOKEN=(\S+)$/m);
+    const dispatcher = new Agent({ connect: { ca: await readFile(caFile) } });
+    try {
+      const response = await fetch(`${url}/auth/refresh`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ refresh_token: admin }),
+        dispatcher
+      });
+      expect(response.status).toBe(200);
+      await response.text();
+    } finally {
+      await dispatcher.close();
+    }
+    served.child.kill('SIGTERM');
+    expect(await served.exit).toBe(0);
   }, 60000);
 });
