@@ -4,7 +4,7 @@
  * the emulator), and the panel works exactly as with the HTTP API.
  */
 import { expect, test } from '../tests/fixtures';
-import { EMULATOR_URL, mintToken } from '../tests/platform';
+import { EMULATOR_URL, mintToken, redeemAsColleague } from '../tests/platform';
 
 const PANEL = '#jp-mlpTokens-panel';
 const DIALOG = '.jp-Dialog';
@@ -75,35 +75,13 @@ test('with the library: add, create a registration token, redeem it, list and de
 
   // A colleague redeems it (create_refresh_token) in another browser; the
   // server's active token becomes theirs, then the Administrator's again.
-  const adminId = (
-    await (await request.get(`${baseURL}/mlplatform-tokens/tokens`)).json()
-  ).active_id as string;
-  const colleague = await browser.newContext();
-  const other = await colleague.newPage();
-  await other.goto(`${baseURL}/lab`);
-  await other.waitForFunction(() => typeof window.jupyterapp === 'object');
-  await other.evaluate(async () => {
-    await window.jupyterapp.started;
-    void window.jupyterapp.commands.execute(
-      'mlplatform-tokens:redeem-registration-token'
-    );
-  });
-  const redeem = other.locator(DIALOG);
-  await expect(redeem.locator('input[name="mlp-paste"]')).toBeFocused();
-  await redeem.locator('input[name="mlp-paste"]').fill(registration);
-  await redeem.getByRole('button', { name: 'Redeem' }).click();
-  await expect(other.locator('.jp-mlpTokens-statusItem')).toContainText(
+  await redeemAsColleague(
+    browser,
+    request,
+    baseURL!,
+    registration,
     'lib-colleague'
   );
-  expect(await other.content()).not.toContain(registration);
-  await colleague.close();
-  expect(
-    (
-      await request.post(
-        `${baseURL}/mlplatform-tokens/tokens/${adminId}/activate`
-      )
-    ).ok()
-  ).toBe(true);
 
   // The project's tokens (get_project_tokens_info), and a deletion
   // (delete_token).

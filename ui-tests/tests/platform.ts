@@ -1,4 +1,4 @@
-import { APIRequestContext, expect } from '@playwright/test';
+import { APIRequestContext, Browser, expect } from '@playwright/test';
 
 /**
  * The emulator the UI tests run against (see playwright.config.js).
@@ -108,4 +108,47 @@ export async function saveToken(
   });
   expect(response.ok()).toBe(true);
   return ((await response.json()) as { token: { id: string } }).token.id;
+}
+
+/**
+ * A colleague redeems `registration` in another browser, through the redeem
+ * dialog of their own page. Both browsers share one Jupyter server, so the
+ * redeemed token (named `name`) becomes its active token for a moment; the
+ * token active before is made active again afterwards.
+ */
+export async function redeemAsColleague(
+  browser: Browser,
+  request: APIRequestContext,
+  baseURL: string,
+  registration: string,
+  name: string
+): Promise<void> {
+  const before = (
+    await (await request.get(`${baseURL}/mlplatform-tokens/tokens`)).json()
+  ).active_id as string;
+  const colleague = await browser.newContext();
+  try {
+    const other = await colleague.newPage();
+    await other.goto(`${baseURL}/lab`);
+    await other.waitForFunction(() => typeof window.jupyterapp === 'object');
+    await other.evaluate(async () => {
+      await window.jupyterapp.started;
+      void window.jupyterapp.commands.execute(
+        'mlplatform-tokens:redeem-registration-token'
+      );
+    });
+    const redeem = other.locator('.jp-Dialog');
+    const paste = redeem.locator('input[name="mlp-paste"]');
+    await expect(paste).toBeFocused();
+    await paste.fill(registration);
+    await redeem.getByRole('button', { name: 'Redeem' }).click();
+    await expect(other.locator('.jp-mlpTokens-statusItem')).toContainText(name);
+    expect(await other.content()).not.toContain(registration);
+  } finally {
+    await colleague.close();
+  }
+  const back = await request.post(
+    `${baseURL}/mlplatform-tokens/tokens/${before}/activate`
+  );
+  expect(back.ok()).toBe(true);
 }

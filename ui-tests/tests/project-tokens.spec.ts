@@ -1,4 +1,4 @@
-import { EMULATOR_URL } from './platform';
+import { EMULATOR_URL, redeemAsColleague } from './platform';
 import { expect, test } from './fixtures';
 import { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { APIRequestContext, Locator, Page } from '@playwright/test';
@@ -298,32 +298,7 @@ test.describe('Project and registration tokens', () => {
     // redeem dialog. Both browsers share this one Jupyter server, so the
     // redeemed token becomes its active token; the Administrator's is made
     // active again afterwards.
-    const adminId = (
-      await (await request.get(`${baseURL}/mlplatform-tokens/tokens`)).json()
-    ).active_id as string;
-    const colleague = await browser.newContext();
-    const other = await colleague.newPage();
-    await other.goto(`${baseURL}/lab`);
-    await other.waitForFunction(() => typeof window.jupyterapp === 'object');
-    await other.evaluate(async () => {
-      await window.jupyterapp.started;
-      void window.jupyterapp.commands.execute(
-        'mlplatform-tokens:redeem-registration-token'
-      );
-    });
-    const redeem = other.locator('.jp-Dialog');
-    await expect(redeem.locator('input[name="mlp-paste"]')).toBeFocused();
-    await redeem.locator('input[name="mlp-paste"]').fill(value);
-    await redeem.getByRole('button', { name: 'Redeem' }).click();
-    await expect(other.locator('.jp-mlpTokens-statusItem')).toContainText(
-      'dora'
-    );
-    expect(await other.content()).not.toContain(value);
-    await colleague.close();
-    const back = await request.post(
-      `${baseURL}/mlplatform-tokens/tokens/${adminId}/activate`
-    );
-    expect(back.ok()).toBe(true);
+    await redeemAsColleague(browser, request, baseURL!, value, 'dora');
     await page
       .locator(`${PANEL} .jp-SidePanel-toolbar`)
       .getByRole('button', { name: 'Refresh' })
