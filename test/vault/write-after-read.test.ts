@@ -108,35 +108,30 @@ describe('a vault write racing a slow read', () => {
     ['add', vault => vault.add('mlp_rt_value', METADATA, { label: 'second' })]
   ];
 
-  it.each(writes)(
-    '%s shows the written state when the read answers last',
-    async (_, write) => {
-      const server = slowServer({ tokens: [record('a', 'a')], active_id: 'a' });
-      const vault = new VaultModel({ serverSettings: server.settings });
-      await vault.refresh();
-      const held = server.holdNextRead();
-      const slow = vault.refresh();
-      await write(vault);
-      held.release();
-      await slow;
-      expect(vault.tokens).toEqual(server.state.current.tokens);
-      expect(vault.active?.id).toBe(server.state.current.active_id);
-      vault.dispose();
-    }
+  // The old read answers after the write (last) or while it runs (first).
+  const cases = writes.flatMap(([name, write]) =>
+    (['last', 'first'] as const).map(order => [name, order, write] as const)
   );
 
-  it.each(writes)(
-    '%s shows the written state when the read answers first',
-    async (_, write) => {
+  it.each(cases)(
+    '%s shows the written state when the read answers %s',
+    async (_, order, write) => {
       const server = slowServer({ tokens: [record('a', 'a')], active_id: 'a' });
       const vault = new VaultModel({ serverSettings: server.settings });
       await vault.refresh();
       const held = server.holdNextRead();
       const slow = vault.refresh();
-      const written = write(vault);
-      held.release();
-      await Promise.all([slow, written]);
+      if (order === 'last') {
+        await write(vault);
+        held.release();
+        await slow;
+      } else {
+        const written = write(vault);
+        held.release();
+        await Promise.all([slow, written]);
+      }
       expect(vault.tokens).toEqual(server.state.current.tokens);
+      expect(vault.active?.id).toBe(server.state.current.active_id);
       vault.dispose();
     }
   );
