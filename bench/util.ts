@@ -7,6 +7,7 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   symlinkSync,
   writeFileSync
@@ -162,4 +163,40 @@ export async function saveActiveAdmin(
   if (!saved.ok) {
     throw new Error(`Saving the token failed: HTTP ${saved.status}`);
   }
+}
+
+/**
+ * A folder of links to the prebuilt extensions JupyterLab would load (the
+ * labextensions folders of `jupyter --paths`, the first one holding a name
+ * winning, as in JupyterLab), leaving out the one named `without`; give it
+ * to `c.LabApp.labextensions_path` to start JupyterLab with or without one
+ * of them and nothing else different.
+ */
+export function linkedLabextensions(
+  dir: string,
+  without: string | null
+): string {
+  const paths = JSON.parse(
+    execFileSync('jupyter', ['--paths', '--json']).toString()
+  ) as { data: string[] };
+  mkdirSync(dir, { recursive: true });
+  for (const source of paths.data.map(data => join(data, 'labextensions'))) {
+    if (!existsSync(source)) {
+      continue;
+    }
+    for (const entry of readdirSync(source)) {
+      const names = entry.startsWith('@')
+        ? readdirSync(join(source, entry)).map(name => `${entry}/${name}`)
+        : [entry];
+      for (const name of names) {
+        const target = join(dir, name);
+        if (name === without || existsSync(target)) {
+          continue;
+        }
+        mkdirSync(join(target, '..'), { recursive: true });
+        symlinkSync(join(source, name), target);
+      }
+    }
+  }
+  return dir;
 }
