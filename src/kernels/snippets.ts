@@ -16,8 +16,8 @@ import { isTokenValue } from '../api/validate';
 export type SnippetLanguage = 'python' | 'r' | 'julia';
 
 /**
- * Text that marks our code, so the Python snippet can purge it from
- * `linecache` (a user cell containing it would be purged too).
+ * The name of the Python snippet's function, and the key of our user
+ * expression in an execute request.
  */
 export const SNIPPET_MARKER = '_mlp_tokens_env_sync';
 
@@ -75,6 +75,23 @@ export function buildSnippet(
 }
 
 /**
+ * Build the same change as one expression, for kernels that evaluate an
+ * execute request's `user_expressions` (ipykernel does; IRkernel does not):
+ * null for languages without such a form.
+ *
+ * @throws Error when the value or a name is not acceptable (nothing is built).
+ */
+export function buildExpression(
+  language: SnippetLanguage,
+  names: readonly string[],
+  value: string | null
+): string | null {
+  const checked = checkNames(names);
+  const hex = value === null ? null : encodeValue(value);
+  return language === 'python' ? pythonExpression(checked, hex) : null;
+}
+
+/**
  * Hex-encode a validated value.
  *
  * @throws Error when the value is not acceptable.
@@ -104,45 +121,62 @@ function checkNames(names: readonly string[]): readonly string[] {
 }
 
 /**
- * Python: a function that sets or pops each name in `os.environ`, purges the
- * `linecache` entries holding this code, swallows every exception, and is
- * deleted after its one call. The last statement is not an expression, so
- * nothing is displayed.
+ * Python: a function that sets or pops each name in `os.environ`, takes the
+ * cell it was compiled from (its code's file name: IPython's key for the
+ * cell) out of `linecache`, and is deleted after its one call; every
+ * exception is swallowed, and the last statement is not an expression, so
+ * nothing is displayed. Only `import` statements and literals are used, so
+ * names the user has bound (`list`, `bytes`, ...) change nothing. Short on
+ * purpose: IPython tokenizes, hashes and compiles a cell in time that grows
+ * with its length, in every kernel on every switch.
  */
 function python(names: readonly string[], hex: string | null): string {
   const tuple = `(${names.map(name => `'${name}'`).join(', ')},)`;
-  const change =
+  const body =
     hex === null
-      ? `            _os.environ.pop(_name, None)`
-      : `            _os.environ[_name] = _value`;
+      ? [`        for n in ${tuple}:`, '            os.environ.pop(n, None)']
+      : [
+          `        v = binascii.unhexlify('${hex}').decode('ascii')`,
+          `        for n in ${tuple}:`,
+          '            os.environ[n] = v'
+        ];
   return [
     `def ${SNIPPET_MARKER}():`,
+    '    import binascii, linecache, os',
     '    try:',
-    '        import os as _os',
-    hex === null
-      ? '        _value = None'
-      : `        _value = bytes.fromhex('${hex}').decode('ascii')`,
-    `        for _name in ${tuple}:`,
-    change,
-    '    except BaseException:',
-    '        pass',
-    '    try:',
-    '        import linecache as _lc',
-    '        for _key, _entry in list(_lc.cache.items()):',
-    '            try:',
-    `                if '${SNIPPET_MARKER}' in ''.join(_entry[2]):`,
-    '                    _lc.cache.pop(_key, None)',
-    '            except BaseException:',
-    '                pass',
-    '    except BaseException:',
-    '        pass',
+    ...body,
+    '    finally:',
+    `        f = ${SNIPPET_MARKER}.__code__.co_filename`,
+    "        for c in (linecache.cache, linecache.__dict__.get('_ipython_cache', {})):",
+    '            c.pop(f, None)',
     'try:',
     `    ${SNIPPET_MARKER}()`,
-    'except BaseException:',
+    'except:',
     '    pass',
-    'finally:',
-    `    del ${SNIPPET_MARKER}`
+    `del ${SNIPPET_MARKER}`
   ].join('\n');
+}
+
+/**
+ * Python, as one expression for an execute request's `user_expressions`
+ * (its code left empty): ipykernel evaluates it with `eval` after the empty
+ * cell, so there is no cell for IPython to transform, hash, compile or keep,
+ * no `linecache` entry, no history, and nothing on iopub; its value (always
+ * `None`) or its error comes back in the reply only. It names nothing but
+ * `__import__`; comprehension variables stay in their own scope.
+ */
+function pythonExpression(
+  names: readonly string[],
+  hex: string | null
+): string {
+  const tuple = `(${names.map(name => `'${name}'`).join(', ')},)`;
+  const change =
+    hex === null
+      ? `[__import__('os').environ.pop(n, None) for n in ${tuple}]`
+      : `__import__('os').environ.update({n: v for v in (__import__('binascii').unhexlify('${hex}').decode('ascii'),) for n in ${tuple}})`;
+  // The pair's second item is the value: None, whatever the change returns
+  // (a removal returns the values it removed).
+  return `(${change}, None)[1]`;
 }
 
 /**

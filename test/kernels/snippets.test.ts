@@ -4,6 +4,7 @@ import * as path from 'path';
 
 import { isTokenValue } from '../../src/api/validate';
 import {
+  buildExpression,
   buildSnippet,
   encodeValue,
   isEnvName,
@@ -41,6 +42,22 @@ const TRICKY: readonly string[] = [
   "');__import__('os').system('touch${IFS}/tmp/pwned')#",
   '$(id)`id`${HOME}',
   '"""\'\'\'\\x00'
+];
+
+/**
+ * Builtins a notebook may well have rebound (`list = [...]`): the generated
+ * code must not depend on them.
+ */
+const SHADOWED: readonly string[] = [
+  'list',
+  'dict',
+  'bytes',
+  'str',
+  'getattr',
+  'len',
+  'print',
+  'BaseException',
+  'Exception'
 ];
 
 const LANGUAGES: readonly SnippetLanguage[] = ['python', 'r', 'julia'];
@@ -114,12 +131,28 @@ describe('generated code shapes', () => {
   it('Python: a function that is deleted afterwards', () => {
     const code = buildSnippet('python', ['MLP_REFRESH_TOKEN'], VALUE);
     expect(code.startsWith(`def ${SNIPPET_MARKER}():`)).toBe(true);
-    expect(code).toContain("bytes.fromhex('");
-    expect(code).toContain('_os.environ[_name] = _value');
-    expect(code).toContain(`del ${SNIPPET_MARKER}`);
+    expect(code).toContain("binascii.unhexlify('");
+    expect(code).toContain('os.environ[n] = v');
+    expect(code).toContain('.__code__.co_filename');
+    expect(code.endsWith(`del ${SNIPPET_MARKER}`)).toBe(true);
     expect(code).not.toMatch(/print\(/);
     const removal = buildSnippet('python', ['MLP_REFRESH_TOKEN'], null);
-    expect(removal).toContain('_os.environ.pop(_name, None)');
+    expect(removal).toContain('os.environ.pop(n, None)');
+  });
+
+  it('Python expression: one expression yielding None, naming only __import__', () => {
+    const expression = buildExpression('python', ['MLP_REFRESH_TOKEN'], VALUE)!;
+    expect(expression).not.toContain('\n');
+    expect(expression).not.toContain(VALUE);
+    expect(expression).toContain(encodeValue(VALUE));
+    expect(expression.endsWith(', None)[1]')).toBe(true);
+    expect(buildExpression('python', ['MLP_REFRESH_TOKEN'], null)).not.toMatch(
+      /[0-9a-f]{16}/
+    );
+    expect(buildExpression('r', ['MLP_REFRESH_TOKEN'], VALUE)).toBeNull();
+    expect(buildExpression('julia', ['MLP_REFRESH_TOKEN'], VALUE)).toBeNull();
+    expect(() => buildExpression('python', ['A B'], VALUE)).toThrow();
+    expect(() => buildExpression('python', ['A'], 'a b')).toThrow();
   });
 
   it('R: Sys.setenv / Sys.unsetenv, invisible, decoded from hex', () => {
@@ -151,22 +184,25 @@ describe('running the Python snippet', () => {
    */
   function run(
     code: string,
-    before: Record<string, string> = {}
+    before: Record<string, string> = {},
+    shadow = false
   ): {
     stdout: string;
     stderr: string;
   } {
     const probe = [
       'import linecache, os, subprocess, sys, hashlib',
+      `SHADOWED = ${JSON.stringify(SHADOWED)}`,
       'code = sys.stdin.read()',
       "name = '<ipython-input-1-abc>'",
       'linecache.cache[name] = (len(code), None, code.splitlines(True), name)',
       "ns = {'__name__': '__main__'}",
+      shadow ? 'ns.update(dict.fromkeys(SHADOWED))' : 'pass',
       "exec(compile(code, name, 'exec'), ns)",
       "v = os.environ.get('MLP_REFRESH_TOKEN')",
       "h = hashlib.sha256(v.encode()).hexdigest() if v is not None else 'none'",
       "left = [k for k, e in linecache.cache.items() if 'mlp' in ''.join(e[2])]",
-      "names = sorted(k for k in ns if k != '__builtins__' and k != '__name__')",
+      "names = sorted(k for k in ns if k not in ('__builtins__', '__name__') and k not in SHADOWED)",
       "rc = subprocess.run(['printenv', 'MLP_REFRESH_TOKEN'], capture_output=True).returncode",
       "sys.stdout.write('%s|%s|%s|%s' % (h, left, names, rc))"
     ].join('\n');
@@ -206,6 +242,84 @@ describe('running the Python snippet', () => {
     const { stdout, stderr } = run(code, { MLP_REFRESH_TOKEN: 'old-value' });
     expect(stderr).toBe('');
     expect(stdout).toBe('none|[]|[]|1');
+  });
+
+  it('works the same when the user has bound names such as list or bytes', () => {
+    const code = buildSnippet('python', ['MLP_REFRESH_TOKEN'], VALUE);
+    const { stdout, stderr } = run(code, {}, true);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(`${sha256(VALUE)}|[]|[]|0`);
+  });
+});
+
+describe('evaluating the Python expression', () => {
+  /**
+   * Evaluate it the way ipykernel evaluates user expressions (`eval` in
+   * the user's namespace); report its value, what it left behind and what
+   * a subprocess sees.
+   */
+  function evaluate(
+    expression: string,
+    before: Record<string, string> = {},
+    shadow = false
+  ): { stdout: string; stderr: string } {
+    const probe = [
+      'import linecache, os, subprocess, sys, hashlib',
+      `SHADOWED = ${JSON.stringify(SHADOWED)}`,
+      "ns = {'__name__': '__main__'}",
+      shadow ? 'ns.update(dict.fromkeys(SHADOWED))' : 'pass',
+      'lines = len(linecache.cache)',
+      'result = eval(sys.stdin.read(), ns)',
+      "v = os.environ.get('MLP_REFRESH_TOKEN')",
+      "h = hashlib.sha256(v.encode()).hexdigest() if v is not None else 'none'",
+      "names = sorted(k for k in ns if k not in ('__builtins__', '__name__') and k not in SHADOWED)",
+      "rc = subprocess.run(['printenv', 'MLP_REFRESH_TOKEN'], capture_output=True).returncode",
+      "sys.stdout.write('%s|%r|%s|%s|%s' % (h, result, names, len(linecache.cache) - lines, rc))"
+    ].join('\n');
+    const result = spawnSync(PYTHON, ['-c', probe], {
+      input: expression,
+      env: { PATH: process.env.PATH ?? '', ...before },
+      encoding: 'utf-8'
+    });
+    return { stdout: result.stdout, stderr: result.stderr };
+  }
+
+  function sha256(text: string): string {
+    return execFileSync(PYTHON, [
+      '-c',
+      'import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest(), end="")',
+      text
+    ]).toString();
+  }
+
+  it.each(['plain', 'with names such as list or dict bound'])(
+    'sets the variable, yields None and leaves nothing behind (%s)',
+    mode => {
+      const expression = buildExpression(
+        'python',
+        ['MLP_REFRESH_TOKEN', 'OTHER'],
+        VALUE
+      )!;
+      const { stdout, stderr } = evaluate(expression, {}, mode !== 'plain');
+      expect(stderr).toBe('');
+      expect(stdout).toBe(`${sha256(VALUE)}|None|[]|0|0`);
+    }
+  );
+
+  it.each(TRICKY)('carries the tricky value %# unchanged', value => {
+    const expression = buildExpression('python', ['MLP_REFRESH_TOKEN'], value)!;
+    const { stdout, stderr } = evaluate(expression);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(`${sha256(value)}|None|[]|0|0`);
+  });
+
+  it('removes the variable and yields None, not the value it removed', () => {
+    const expression = buildExpression('python', ['MLP_REFRESH_TOKEN'], null)!;
+    const { stdout, stderr } = evaluate(expression, {
+      MLP_REFRESH_TOKEN: 'old-value'
+    });
+    expect(stderr).toBe('');
+    expect(stdout).toBe('none|None|[]|0|1');
   });
 });
 
