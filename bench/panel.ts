@@ -14,7 +14,7 @@
  *    in a scratch folder. Budget ≤ 40 KB.
  *
  * Needs the extension built (`npm run build`), `jupyter` on PATH and
- * Chromium at /usr/bin/chromium (MLP_CHROMIUM to change). Exits by itself.
+ * Chromium at /usr/bin/chromium (MLP_CHROMIUM to change). Exits by itself, with 1 when a figure is over its budget.
  */
 
 import { ChildProcess, spawn } from 'node:child_process';
@@ -43,7 +43,11 @@ const BUDGET_MS = 150;
 const BUDGET_GZIP_KB = 40;
 const ROOT = join(__dirname, '..');
 
+/** Whether every figure so far is within its budget (the exit code). */
+let withinBudget = true;
+
 function row(label: string, value: string, budget: string, ok: boolean) {
+  withinBudget &&= ok;
   console.log(
     `${label.padEnd(44)} ${value.padStart(10)}   budget ${budget.padStart(8)}   ${ok ? 'OK' : 'OVER'}`
   );
@@ -269,7 +273,7 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(withinBudget ? 0 : 1),
   error => {
     console.error(error);
     process.exit(1);
