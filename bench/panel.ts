@@ -14,7 +14,8 @@
  *    in a scratch folder. Budget ≤ 40 KB.
  *
  * Needs the extension built (`npm run build`), `jupyter` on PATH and
- * Chromium at /usr/bin/chromium (MLP_CHROMIUM to change). Exits by itself, with 1 when a figure is over its budget.
+ * Chromium at /usr/bin/chromium (MLP_CHROMIUM to change). Exits by itself,
+ * with 1 when a figure is over its budget.
  */
 
 import { ChildProcess, spawn } from 'node:child_process';
