@@ -24,7 +24,13 @@ class Backends:
 
     def __init__(self, config: MLPlatformTokens, *, log: logging.Logger | None = None) -> None:
         self._config = config
-        self.http = Upstream(config.resolved_api_url, config.upstream_timeout, log=log)
+        self.http = Upstream(
+            config.resolved_api_url,
+            config.upstream_timeout,
+            pool_size=config.upstream_pool_size,
+            ca_bundle=config.ca_bundle,
+            log=log,
+        )
         self.library = LibraryUpstream(
             config.upstream_timeout, concurrency=config.library_concurrency, log=log
         )
@@ -56,5 +62,7 @@ class Backends:
         usable = bool(self._config.resolved_api_url()) if backend == "http" else version is not None
         return {"backend": backend, "library_version": version, "usable": usable}
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        """Close the pipe's connections and the library's threads (the server is stopping)."""
+        await self.http.close()
         self.library.close()

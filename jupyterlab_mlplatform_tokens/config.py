@@ -133,6 +133,28 @@ class MLPlatformTokens(Configurable):
         ),
     )
 
+    ca_bundle = Unicode(
+        "",
+        config=True,
+        help=(
+            "A PEM file of the certificate authorities the upstream pipe trusts for an "
+            "https:// API URL, e.g. a corporate CA; only these are trusted then. When empty, "
+            "the system's trust store (OpenSSL's defaults; SSL_CERT_FILE and SSL_CERT_DIR "
+            "apply). Read at the first call; restart the server after changing the file."
+        ),
+    )
+
+    upstream_pool_size = Integer(
+        8,
+        config=True,
+        help=(
+            "Most connections the upstream pipe keeps open to the API, in use or idle "
+            "(0 to 32); calls beyond them wait for one. Connections are kept alive between "
+            "calls, so a call pays no new TCP and TLS handshake. 0: a new connection for "
+            "every call, closed after it."
+        ),
+    )
+
     @validate("env_names")
     def _check_env_names(self, proposal: dict) -> list[str]:
         names = list(proposal["value"])
@@ -153,6 +175,20 @@ class MLPlatformTokens(Configurable):
         if not 0 < value <= 300:
             raise TraitError("upstream_timeout must be more than 0 and at most 300 seconds")
         return value
+
+    @validate("upstream_pool_size")
+    def _check_pool_size(self, proposal: dict) -> int:
+        value = int(proposal["value"])
+        if not 0 <= value <= 32:
+            raise TraitError("upstream_pool_size must be between 0 and 32")
+        return value
+
+    @validate("ca_bundle")
+    def _check_ca_bundle(self, proposal: dict) -> str:
+        value = str(proposal["value"]).strip()
+        if "\0" in value:
+            raise TraitError("ca_bundle must be the path of a file")
+        return str(Path(value).expanduser()) if value else ""
 
     @validate("library_concurrency")
     def _check_concurrency(self, proposal: dict) -> int:

@@ -59,7 +59,9 @@ def build_context(server_app: Any, config: MLPlatformTokens) -> Context:
     _listen_to_kernel_starts(server_app, environment)
 
     upstream = Backends(config, log=log)
-    return Context(config=config, service=service, redactions=redactions, upstream=upstream)
+    context = Context(config=config, service=service, redactions=redactions, upstream=upstream)
+    _close_on_stop(server_app, context, log)
+    return context
 
 
 def install_redaction(
@@ -73,6 +75,29 @@ def install_redaction(
 
 def _saved_values(vault: Vault) -> tuple[str, ...]:
     return vault.read().values()
+
+
+def _close_on_stop(server_app: Any, context: Context, log: logging.Logger) -> None:
+    """Close the pipe's connections and the worker threads when the server stops.
+
+    jupyter_server calls a stop hook only on ExtensionApps (``stop_extension``); a module
+    extension such as this one gets none, so this joins the step of the server's own
+    clean-up that stops extensions (``ServerApp.cleanup_extensions``, run by ``_cleanup``
+    on every stop), keeping what it did before.
+    """
+    cleanup = getattr(server_app, "cleanup_extensions", None)
+    if not callable(cleanup):
+        log.debug("This Jupyter server has no extension clean-up to close the pipe in.")
+        return
+
+    async def cleanup_then_close() -> None:
+        try:
+            await cleanup()
+        finally:
+            await context.upstream.close()
+            context.service.close()
+
+    server_app.cleanup_extensions = cleanup_then_close
 
 
 def _listen_to_kernel_starts(server_app: Any, environment: KernelEnvironment) -> None:

@@ -25,13 +25,24 @@ It is not an open proxy:
   checked to have the base's scheme, host, port and path prefix;
 - redirects are not followed; the headers sent upstream are ``Accept``,
   ``Content-Type`` (POST) and the translated ``Authorization``, plus those HTTP
-  itself needs, which tornado adds: ``Host``, ``Content-Length`` (POST),
-  ``Connection``, ``Accept-Encoding: gzip`` and a ``User-Agent`` naming this
-  package; of the upstream answer only the status, ``Retry-After`` and the
-  JSON body come back, so no ``Set-Cookie`` from upstream reaches the browser;
-- request and response bodies are capped at 1 MiB, each call at
+  itself needs: ``Host``, ``Content-Length`` (POST), ``Connection``
+  (``keep-alive``, or ``close`` without a pool), ``Accept-Encoding: gzip`` and a
+  ``User-Agent`` naming this package; no cookie is kept or sent; of the upstream
+  answer only the status, ``Retry-After`` and the JSON body come back, so no
+  ``Set-Cookie`` from upstream reaches the browser;
+- request and response bodies are capped at 1 MiB (an answer is cut off as soon
+  as it passes that, without being read whole), each call at
   ``c.MLPlatformTokens.upstream_timeout`` seconds (10 by default, below the
-  browser client's 15 s), and at most 32 calls are in flight.
+  browser client's 15 s) from its start to the last byte of the answer, and at
+  most 32 calls are in flight.
+
+Connections are kept alive in a bounded pool (``upstream_pool.py``,
+``c.MLPlatformTokens.upstream_pool_size``), so a call pays no new TCP and TLS
+handshake; an ``https`` API is verified against the system's trust store or
+``c.MLPlatformTokens.ca_bundle``. A GET whose reused connection turns out to have
+been closed before any byte of an answer came is sent once more on a new
+connection; nothing else is ever sent twice (the API may have acted on a
+creating call whose answer was lost).
 
 Errors made here use the API's own shape, so the browser's typed client reads
 them like any other, plus a top-level ``message`` sentence::
@@ -45,19 +56,21 @@ Neither bodies nor headers are ever logged.
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import logging
 import re
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
-from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.httputil import HTTPHeaders
-from tornado.simple_httpclient import HTTPTimeoutError, SimpleAsyncHTTPClient
 
 from . import __version__
+from .http1 import BodyTooLarge, Connection, ConnectionEnded, ProtocolError, Response
+from .upstream_pool import CaBundleError, ConnectionPool, PoolClosed, tls_context
 
 #: What the pipe calls itself upstream (tornado would send its own name and version).
 USER_AGENT = f"jupyterlab_mlplatform_tokens/{__version__}"
@@ -70,6 +83,9 @@ MAX_BODY_BYTES = 1024 * 1024
 
 #: Most upstream calls in flight at once; more get 503 with Retry-After.
 MAX_IN_FLIGHT = 32
+
+#: Most connections kept to the API by default (``c.MLPlatformTokens.upstream_pool_size``).
+POOL_SIZE = 8
 
 #: Longest path below /upstream/ and longest authorization header value.
 MAX_PATH_LENGTH = 512
@@ -305,7 +321,7 @@ def check_request(request: PipeRequest) -> tuple[tuple[str, ...], bytes | None, 
 
 
 class Upstream:
-    """Forwards checked calls to the configured API URL."""
+    """Forwards checked calls to the configured API URL over kept-alive connections."""
 
     def __init__(
         self,
@@ -313,6 +329,8 @@ class Upstream:
         timeout: float,
         *,
         max_in_flight: int = MAX_IN_FLIGHT,
+        pool_size: int = POOL_SIZE,
+        ca_bundle: str | None = "",
         log: logging.Logger | None = None,
     ) -> None:
         self._base_url = base_url
@@ -320,11 +338,23 @@ class Upstream:
         self._max_in_flight = max_in_flight
         self._in_flight = 0
         self._log = log or _LOG
+        self._pool = ConnectionPool(pool_size)
+        self._ca_bundle = ca_bundle or ""
+        self._tls: ssl.SSLContext | None = None
+        self._said: set[str] = set()
 
     @property
     def in_flight(self) -> int:
         """Upstream calls not yet finished (including ones whose caller went away)."""
         return self._in_flight
+
+    def connections(self) -> dict[str, int]:
+        """The pool's counts: connections opened so far, open and idle now, most at once."""
+        return self._pool.stats()
+
+    async def close(self) -> None:
+        """Close the connections to the API (the server is stopping)."""
+        await self._pool.close()
 
     async def forward(self, request: PipeRequest) -> PipeResponse:
         """Check and forward one call; every outcome is a response, never an exception."""
@@ -344,7 +374,7 @@ class Upstream:
             )
         return await self._send(request.method, target, headers, body)
 
-    def _prepare(self, request: PipeRequest) -> tuple[str, dict[str, str], bytes | None]:
+    def _prepare(self, request: PipeRequest) -> tuple[SplitResult, dict[str, str], bytes | None]:
         url = self._base_url()
         if not url:
             raise PipeError(
@@ -356,44 +386,46 @@ class Upstream:
             )
         base = parse_base(url)
         segments, body, headers = check_request(request)
-        return build_target(base, segments), headers, body
+        return urlsplit(build_target(base, segments)), headers, body
 
     async def _send(
-        self, method: str, target: str, headers: dict[str, str], body: bytes | None
+        self, method: str, target: SplitResult, headers: dict[str, str], body: bytes | None
     ) -> PipeResponse:
-        """One upstream call.
+        """One upstream call, within ``timeout`` from here to the last byte of the answer
+        (waiting for a free connection included).
 
-        If the browser goes away meanwhile, the waiting is cancelled but the call itself
-        runs out (bounded by the timeout) and counts as in flight until then: tornado's
-        client cannot abort a request, and cancelling its future would only make it log
-        an error when the call ends.
+        If the browser goes away meanwhile, only the waiting is cancelled: the call runs
+        out (bounded by the timeout) and counts as in flight until then, so a creating
+        call is never cut at a point where nobody can tell whether it happened, and the
+        connection ends in a state fit for the next call.
         """
-        client = SimpleAsyncHTTPClient(
-            force_instance=True,
-            max_body_size=MAX_BODY_BYTES,
-            max_buffer_size=MAX_BODY_BYTES,
-            max_header_size=64 * 1024,
-        )
-        received = _HeaderLines()
-        request = HTTPRequest(
-            target,
-            method=method,
-            headers=headers,
-            body=body,
-            connect_timeout=self.timeout,
-            request_timeout=self.timeout,
-            follow_redirects=False,
-            decompress_response=True,
-            allow_nonstandard_methods=False,
-            user_agent=USER_AGENT,
-            header_callback=received,
-        )
-        future = client.fetch(request, raise_error=False)
+        call = _Call()
+        task = asyncio.ensure_future(self._timed(call, method, target, headers, body))
+        call.timer = asyncio.get_running_loop().call_later(self.timeout, call.expire, task)
         self._in_flight += 1
-        future.add_done_callback(lambda done: self._ended(done, client))
+        task.add_done_callback(lambda done: self._ended(done, call))
+        return await asyncio.shield(task)
+
+    def _ended(self, task: asyncio.Future[PipeResponse], call: _Call) -> None:
+        self._in_flight -= 1
+        if call.timer is not None:
+            call.timer.cancel()
+        if not task.cancelled():
+            task.exception()  # retrieved, so an abandoned failure is not reported
+
+    async def _timed(
+        self,
+        call: _Call,
+        method: str,
+        target: SplitResult,
+        headers: dict[str, str],
+        body: bytes | None,
+    ) -> PipeResponse:
         try:
-            response = await asyncio.shield(future)
-        except HTTPTimeoutError:
+            response = await self._exchange(method, target, headers, body)
+        except asyncio.CancelledError:
+            if not call.expired:
+                raise
             return PipeResponse.from_error(
                 PipeError(
                     504,
@@ -403,48 +435,143 @@ class Upstream:
                     "try again later.",
                 )
             )
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:  # refused, reset, closed, malformed or oversized answer
-            if received.content_length() > MAX_BODY_BYTES:
-                return PipeResponse.from_error(_too_large())
-            self._log.warning("The ML Platform API could not be reached (%s).", _kind(error))
-            return PipeResponse.from_error(_unavailable())
-        return _relay(response.code, received.headers(), response.body or b"")
+        except PipeError as error:
+            return PipeResponse.from_error(error)
+        self._said.clear()  # a problem seen before is worth a line again if it comes back
+        return _relay(response.status, response.headers, response.body)
 
-    def _ended(self, future: asyncio.Future[Any], client: SimpleAsyncHTTPClient) -> None:
-        self._in_flight -= 1
-        client.close()
-        if not future.cancelled():
-            future.exception()  # retrieved, so an abandoned failure is not reported
+    async def _exchange(
+        self, method: str, target: SplitResult, headers: dict[str, str], body: bytes | None
+    ) -> Response:
+        """Send on a pooled connection; a GET whose reused connection turned out closed
+        before any byte of an answer came is sent once more, on a new connection. A
+        creating call is never sent twice: the API may have acted on it."""
+        tls = self._tls_context() if target.scheme == "https" else None
+        origin = (target.scheme, target.hostname or "", _port(target))
+        request = _request_bytes(method, target, headers, body, self._pool.keeps_alive)
+        for attempt in (1, 2):
+            try:
+                lease = await self._pool.acquire(
+                    origin, lambda: Connection.open(origin[1], origin[2], tls)
+                )
+            except PoolClosed:
+                raise _stopping() from None
+            except ssl.SSLCertVerificationError as error:
+                raise self._untrusted(error) from None
+            except OSError as error:  # refused, unreachable, DNS, TLS handshake
+                raise self._unreachable(error) from None
+            try:
+                response = await lease.connection.exchange(request, method, MAX_BODY_BYTES)
+            except ConnectionEnded as error:
+                self._pool.release(lease, reusable=False)
+                if lease.reused and not error.received and method == "GET" and attempt == 1:
+                    continue
+                raise self._unreachable(error) from None
+            except BodyTooLarge:
+                lease.connection.abort()  # nothing more of it is read
+                self._pool.release(lease, reusable=False)
+                raise _too_large() from None
+            except ProtocolError as error:
+                self._pool.release(lease, reusable=False)
+                self._log.warning(
+                    "The ML Platform API sent an answer that is not HTTP (%s).", error
+                )
+                raise _not_http() from None
+            except BaseException:
+                lease.connection.abort()
+                self._pool.release(lease, reusable=False)
+                raise
+            self._pool.release(lease, reusable=response.reusable)
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _tls_context(self) -> ssl.SSLContext:
+        """The context made from ``ca_bundle`` at the first HTTPS call; a bundle that
+        cannot be used is tried again at the next one (and logged once)."""
+        if self._tls is None:
+            try:
+                self._tls = tls_context(self._ca_bundle)
+            except CaBundleError as error:
+                self._say(
+                    "The CA bundle for the ML Platform API (%s) cannot be used: %s; "
+                    "set c.MLPlatformTokens.ca_bundle to a PEM file of CA certificates.",
+                    error.path,
+                    error.reason,
+                )
+                raise PipeError(
+                    503,
+                    "UpstreamCaBundleUnusable",
+                    "ca_bundle",
+                    f"The CA bundle configured on this server cannot be used: {error.reason}; "
+                    "ask the administrator to correct c.MLPlatformTokens.ca_bundle.",
+                ) from None
+        return self._tls
+
+    def _untrusted(self, error: ssl.SSLCertVerificationError) -> PipeError:
+        reason = (error.verify_message or error.reason or "not trusted").rstrip(".")
+        self._say(
+            "The ML Platform API's TLS certificate could not be verified (%s); "
+            "set c.MLPlatformTokens.ca_bundle to the CA that signed it, or correct the API URL.",
+            reason,
+        )
+        return PipeError(
+            502,
+            "UpstreamCertificateUntrusted",
+            "upstream",
+            f"The ML Platform API's TLS certificate could not be verified ({reason}); "
+            "ask the administrator to check the API URL and c.MLPlatformTokens.ca_bundle.",
+        )
+
+    def _unreachable(self, error: BaseException) -> PipeError:
+        self._log.warning("The ML Platform API could not be reached (%s).", _kind(error))
+        return _unavailable()
+
+    def _say(self, message: str, *args: str) -> None:
+        """Log a warning once while it goes on (the browser retries what fails)."""
+        line = message % args
+        if line not in self._said:
+            self._said.add(line)
+            self._log.warning(line)
 
 
-class _HeaderLines:
-    """The upstream answer's header lines, collected through tornado's ``header_callback``
-    (which also makes them available when the body is refused as too large).
-
-    Tornado reads past interim answers (``103 Early Hints``, ``100 Continue``) but
-    calls the callback for each of them too; every start line begins the lines
-    afresh, so only the final answer's headers count.
-    """
+class _Call:
+    """One call's deadline: ``expire`` cancels it and marks the cancellation as ours."""
 
     def __init__(self) -> None:
-        self._lines: list[str] = []
+        self.expired = False
+        self.timer: asyncio.TimerHandle | None = None
 
-    def __call__(self, line: str) -> None:
-        if line.startswith("HTTP/"):
-            self._lines = []
-        self._lines.append(line)
+    def expire(self, task: asyncio.Future[Any]) -> None:
+        self.expired = True
+        task.cancel()
 
-    def headers(self) -> HTTPHeaders:
-        try:
-            return HTTPHeaders.parse("".join(self._lines[1:]))
-        except Exception:  # malformed header lines count as none
-            return HTTPHeaders()
 
-    def content_length(self) -> int:
-        value = self.headers().get("Content-Length", "").strip()
-        return int(value) if value.isdigit() else 0
+def _port(target: SplitResult) -> int:
+    return target.port or (443 if target.scheme == "https" else 80)
+
+
+def _request_bytes(
+    method: str,
+    target: SplitResult,
+    headers: dict[str, str],
+    body: bytes | None,
+    keep_alive: bool,
+) -> bytes:
+    """The request as sent: the allowed headers plus those HTTP itself needs."""
+    lines = [
+        f"{method} {target.path} HTTP/1.1",
+        f"Host: {target.netloc}",
+        f"User-Agent: {USER_AGENT}",
+        "Accept-Encoding: gzip",
+        f"Connection: {'keep-alive' if keep_alive else 'close'}",
+        *(f"{name}: {value}" for name, value in headers.items()),
+    ]
+    if body is not None:
+        lines.append(f"Content-Length: {len(body)}")
+    # Every value was checked already; this keeps a future mistake from splitting a line.
+    if any(char in line for line in lines for char in "\r\n\0"):
+        raise PipeError(400, "BadRequestException", "path", "The request cannot be sent.")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
 
 
 def _relay(status: int, headers: HTTPHeaders, body: bytes) -> PipeResponse:
@@ -496,8 +623,28 @@ def _unavailable() -> PipeError:
     )
 
 
+def _not_http() -> PipeError:
+    return PipeError(
+        502,
+        "UpstreamProtocolError",
+        "body",
+        "The ML Platform API sent an answer that is not valid HTTP.",
+    )
+
+
+def _stopping() -> PipeError:
+    return PipeError(
+        503,
+        "ServiceUnavailableException",
+        "upstream",
+        "This server is stopping; try again once it is back.",
+        retry_after="5",
+    )
+
+
 def _kind(error: BaseException) -> str:
-    """The error's type and, for tornado's HTTP errors, its code: never a body or header."""
-    if isinstance(error, HTTPClientError):
-        return f"{type(error).__name__} {error.code}"
-    return type(error).__name__
+    """The error's type (and OS error name): never a body, a header or an address."""
+    name = type(error).__name__
+    if isinstance(error, OSError) and error.errno is not None:
+        return f"{name} {errno.errorcode.get(error.errno, error.errno)}"
+    return name

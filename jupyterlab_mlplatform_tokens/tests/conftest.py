@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import threading
 import time
@@ -53,10 +54,37 @@ def vault_file(jp_data_dir: Path) -> Path:
 
 @dataclass
 class Emulator:
-    """A running emulator: its URL, the seeded Administrator token, and its control API."""
+    """A running emulator: its URL, the seeded Administrator token, and its control API.
+
+    ``ca_bundle`` is the CA file of an HTTPS emulator (None for plain HTTP): what the
+    pipe is configured to trust, and what these helpers trust themselves.
+    """
 
     url: str
     admin_token: str
+    ca_bundle: str | None = None
+
+    @property
+    def scheme(self) -> str:
+        return self.url.split(":", 1)[0]
+
+    def pipe_settings(self) -> dict[str, Any]:
+        """The MLPlatformTokens settings that point the pipe at this emulator."""
+        return {"api_url": self.url, **({"ca_bundle": self.ca_bundle} if self.ca_bundle else {})}
+
+    def _open(self, request: urllib.request.Request) -> bytes:
+        context = ssl.create_default_context(cafile=self.ca_bundle) if self.ca_bundle else None
+        with urllib.request.urlopen(request, timeout=10, context=context) as response:  # noqa: S310
+            return response.read()
+
+    def connections(self) -> dict[str, int]:
+        """TCP connections the emulator saw since the last ``reset_stats``, not counting the
+        one this question itself opened (each control call opens its own)."""
+        counts = self.control("GET", "stats")["connections"]
+        return {"opened": counts["opened"] - 1, "open": counts["open"] - 1, "peak": counts["peak"]}
+
+    def reset_stats(self) -> None:
+        self.control("DELETE", "stats")
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
@@ -66,8 +94,7 @@ class Emulator:
             method=method,
             headers={"Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            text = response.read()
+        text = self._open(request)
         return json.loads(text) if text else None
 
     def call(self, method: str, path: str, body: Any = None, bearer: str | None = None) -> Any:
@@ -79,8 +106,7 @@ class Emulator:
         request = urllib.request.Request(  # noqa: S310
             f"{self.url}/{path}", data=data, method=method, headers=headers
         )
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            text = response.read()
+        text = self._open(request)
         return json.loads(text) if text else None
 
     def bearer(self, token: str | None = None) -> str:
@@ -94,16 +120,21 @@ class Emulator:
         self.control("DELETE", "faults")
 
 
-def start_emulator(data_file: Path) -> tuple[subprocess.Popen[str], str, str]:
-    """Start the emulator; returns the process, its URL and the seeded Administrator token."""
+def start_emulator(
+    data_file: Path, ca_file: Path | None = None
+) -> tuple[subprocess.Popen[str], str, str]:
+    """Start the emulator; returns the process, its URL and the seeded Administrator token.
+    With ``ca_file`` it serves HTTPS with a certificate made for the run, whose CA it
+    writes there."""
     if not TSX.exists():
         pytest.skip("node_modules/.bin/tsx is missing; run npm ci first")
+    tls = ("--tls-ca", str(ca_file)) if ca_file is not None else ()
     process = subprocess.Popen(
         [
             str(TSX),
             "emulator/src/main.ts",
             *("--port", "0", "--data", str(data_file)),
-            *("--seed-admin", "--control", "--bearer-ttl", "3600"),
+            *("--seed-admin", "--control", "--bearer-ttl", "3600", *tls),
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -120,7 +151,7 @@ def start_emulator(data_file: Path) -> tuple[subprocess.Popen[str], str, str]:
         if not line:
             break
         lines.append(line)
-        if match := re.search(r"listening on (http://\S+)", line):
+        if match := re.search(r"listening on (https?://\S+)", line):
             url = match.group(1)
         if line.startswith("MLPLATFORM_ADMIN_TOKEN="):
             token = line.strip().split("=", 1)[1]
@@ -154,14 +185,81 @@ def stop_process(process: subprocess.Popen[Any]) -> None:
 
 
 @pytest.fixture(scope="session")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    """The ML Platform emulator (TypeScript), one per test session."""
+def http_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    """The ML Platform emulator (TypeScript) over plain HTTP, one per test session."""
     data = tmp_path_factory.mktemp("emulator") / "state.json"
     process, url, token = start_emulator(data)
     try:
         yield Emulator(url=url, admin_token=token)
     finally:
         stop_process(process)
+
+
+@pytest.fixture(scope="session")
+def https_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    """The emulator over HTTPS, as the real API is served, with a CA made for the run."""
+    folder = tmp_path_factory.mktemp("emulator-tls")
+    process, url, token = start_emulator(folder / "state.json", folder / "ca.pem")
+    try:
+        yield Emulator(url=url, admin_token=token, ca_bundle=str(folder / "ca.pem"))
+    finally:
+        stop_process(process)
+
+
+@pytest.fixture
+def emulator(http_emulator: Emulator) -> Emulator:
+    """The emulator over HTTP; the pipe's test modules run over both (``either_emulator``)."""
+    return http_emulator
+
+
+@pytest.fixture(params=["http", "https"])
+def either_emulator(request: pytest.FixtureRequest) -> Emulator:
+    """The emulator over HTTP, then over HTTPS: a module that names this ``emulator``
+    runs each of its tests against both."""
+    return request.getfixturevalue(f"{request.param}_emulator")
+
+
+@dataclass(frozen=True)
+class RunCertificates:
+    """PEM files of a CA made for the session and of a server certificate it signed
+    for 127.0.0.1 and localhost: for the Python test servers that speak TLS."""
+
+    ca: Path
+    cert: Path
+    key: Path
+
+    def server_context(self) -> ssl.SSLContext:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.cert, self.key)
+        return context
+
+
+@pytest.fixture(scope="session")
+def test_certificates(tmp_path_factory: pytest.TempPathFactory) -> RunCertificates:
+    """Made by the emulator's own certificate code (emulator/src/tls.ts)."""
+    if not TSX.exists():
+        pytest.skip("node_modules/.bin/tsx is missing; run npm ci first")
+    made = json.loads(
+        subprocess.run(
+            [
+                str(TSX),
+                "--eval",
+                "import { makeTestCertificates } from './emulator/src/tls';"
+                "process.stdout.write(JSON.stringify(makeTestCertificates()));",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
+    )
+    folder = tmp_path_factory.mktemp("certificates")
+    files = RunCertificates(ca=folder / "ca.pem", cert=folder / "cert.pem", key=folder / "key.pem")
+    files.ca.write_text(made["ca"])
+    files.cert.write_text(made["server"]["cert"])
+    files.key.write_text(made["server"]["key"])
+    return files
 
 
 # REST helpers ------------------------------------------------------------------------

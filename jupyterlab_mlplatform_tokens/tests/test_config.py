@@ -60,3 +60,17 @@ def test_unusable_env_names_are_refused(names: list[str]) -> None:
 def test_the_timeout_is_bounded(seconds: float) -> None:
     with pytest.raises(TraitError):
         MLPlatformTokens(upstream_timeout=seconds)
+
+
+def test_connection_settings() -> None:
+    config = MLPlatformTokens()
+    assert (config.ca_bundle, config.upstream_pool_size) == ("", 8)
+    assert MLPlatformTokens(upstream_pool_size=0).upstream_pool_size == 0
+    bundle = MLPlatformTokens(ca_bundle=" ~/corporate-ca.pem ").ca_bundle
+    assert bundle == str(Path.home() / "corporate-ca.pem")
+
+
+@pytest.mark.parametrize("size", [-1, 33])
+def test_the_pool_size_is_bounded(size: int) -> None:
+    with pytest.raises(TraitError):
+        MLPlatformTokens(upstream_pool_size=size)

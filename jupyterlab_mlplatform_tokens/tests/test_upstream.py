@@ -1,5 +1,6 @@
 """The upstream pipe against the real emulator: every API call round-trips; failures are
-answered quickly and in the API's error shape."""
+answered quickly and in the API's error shape. Each test runs against the emulator over
+plain HTTP and over HTTPS (as the real API is served), trusted through ``ca_bundle``."""
 
 from __future__ import annotations
 
@@ -38,13 +39,18 @@ DEAD_URL = f"http://127.0.0.1:{free_port()}"
 
 
 @pytest.fixture
+def emulator(either_emulator: Emulator) -> Emulator:
+    return either_emulator
+
+
+@pytest.fixture
 def mlp_settings() -> dict[str, Any]:
     return {}
 
 
 @pytest.fixture
 def mlp_config(emulator: Emulator, mlp_settings: dict[str, Any]) -> dict[str, Any]:
-    return {"api_url": emulator.url, **mlp_settings}
+    return {**emulator.pipe_settings(), **mlp_settings}
 
 
 @pytest.fixture(autouse=True)
@@ -260,7 +266,7 @@ async def test_nothing_secret_is_logged(
 
 
 async def test_calls_in_flight_are_limited(emulator: Emulator) -> None:
-    upstream = Upstream(lambda: emulator.url, 5, max_in_flight=1)
+    upstream = Upstream(lambda: emulator.url, 5, max_in_flight=1, ca_bundle=emulator.ca_bundle)
     emulator.control("POST", "faults", {"kind": "latency", "latency_ms": 800, "count": 1})
     slow = asyncio.ensure_future(upstream.forward(PipeRequest("GET", "tokens/me")))
     await asyncio.sleep(0.2)
@@ -269,6 +275,7 @@ async def test_calls_in_flight_are_limited(emulator: Emulator) -> None:
     assert busy.retry_after == "1"
     assert (await slow).status == 401
     assert upstream.in_flight == 0
+    await upstream.close()
 
 
 async def test_a_browser_that_goes_away_leaves_nothing_behind(

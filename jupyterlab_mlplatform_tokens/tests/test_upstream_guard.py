@@ -2,12 +2,13 @@
 the allowed headers go upstream, and sizes and redirects are bounded.
 
 The upstream here is a small recording HTTP server, so a test can see every request
-that reached it (or that none did).
+that reached it (or that none did); each test runs with it serving plain HTTP and HTTPS.
 """
 
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,13 +18,13 @@ import pytest
 
 from jupyterlab_mlplatform_tokens.upstream import MAX_BODY_BYTES
 
-from .conftest import Pipe
+from .conftest import Pipe, RunCertificates
 
 
 class Recorder:
     """Records requests; answers with ``reply`` (status, headers, body)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.seen: list[dict[str, Any]] = []
         self.reply: tuple[int, dict[str, str], bytes] = (200, {}, b"")
         recorder = self
@@ -52,8 +53,12 @@ class Recorder:
             def log_message(self, *args: Any) -> None:
                 pass
 
+        Handler.protocol_version = "HTTP/1.1"  # keep-alive, as real APIs do
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        scheme = "https" if tls is not None else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -69,9 +74,12 @@ class Recorder:
         self.server.server_close()
 
 
-@pytest.fixture(scope="module")
-def recorder() -> Iterator[Recorder]:
-    server = Recorder()
+@pytest.fixture(scope="module", params=["http", "https"])
+def recorder(
+    request: pytest.FixtureRequest, test_certificates: RunCertificates
+) -> Iterator[Recorder]:
+    tls = test_certificates.server_context() if request.param == "https" else None
+    server = Recorder(tls)
     yield server
     server.close()
 
@@ -83,8 +91,19 @@ def _fresh_recorder(recorder: Recorder) -> None:
 
 
 @pytest.fixture
-def mlp_config(recorder: Recorder) -> dict[str, Any]:
-    return {"api_url": f"{recorder.url}/api/v1/"}
+def mlp_config_extra() -> dict[str, Any]:
+    return {}
+
+
+@pytest.fixture
+def mlp_config(
+    recorder: Recorder, test_certificates: RunCertificates, mlp_config_extra: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "api_url": f"{recorder.url}/api/v1/",
+        "ca_bundle": str(test_certificates.ca),
+        **mlp_config_extra,
+    }
 
 
 async def test_a_plain_call_reaches_the_base_path(pipe: Pipe, recorder: Recorder) -> None:
@@ -235,3 +254,23 @@ async def test_non_json_bodies_are_refused_for_post(pipe: Pipe, recorder: Record
     status, _, _ = await pipe("POST", "auth/refresh", "{not json")
     assert status == 400
     assert recorder.seen == []
+
+
+async def test_a_cookie_set_upstream_is_never_sent_back_on_a_reused_connection(
+    pipe: Pipe, recorder: Recorder
+) -> None:
+    recorder.json_reply({"ok": True}, **{"Set-Cookie": "session=upstream; Path=/"})
+    for _ in range(3):
+        status, _, _ = await pipe("GET", "tokens/me", bearer="abc")
+        assert status == 200
+    assert len(recorder.seen) == 3
+    assert all("cookie" not in seen["headers"] for seen in recorder.seen)
+    assert [seen["headers"]["connection"] for seen in recorder.seen] == ["keep-alive"] * 3
+
+
+@pytest.mark.parametrize("mlp_config_extra", [{"upstream_pool_size": 0}])
+async def test_without_a_pool_every_call_asks_to_close_its_connection(
+    pipe: Pipe, recorder: Recorder
+) -> None:
+    await pipe("GET", "tokens/me", bearer="abc")
+    assert recorder.seen[0]["headers"]["connection"] == "close"

@@ -2,17 +2,21 @@
 
 An upstream behind a CDN or a proxy may send ``103 Early Hints`` (or another
 informational answer) before the real one. The pipe relays the final answer's
-status, ``Retry-After`` and JSON body, and nothing of the interim answers.
+status, ``Retry-After`` and JSON body, and nothing of the interim answers; over plain
+HTTP and over HTTPS.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 
 import pytest
 
 from jupyterlab_mlplatform_tokens.upstream import PipeRequest, Upstream
+
+from .conftest import RunCertificates
 
 FINAL_BODY = json.dumps({"id": "1", "name": "alice"}).encode()
 
@@ -20,14 +24,15 @@ FINAL_BODY = json.dumps({"id": "1", "name": "alice"}).encode()
 class RawUpstream:
     """A loopback server that answers every request with the same raw bytes."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.answer = b""
+        self._tls = tls
         self._server: asyncio.Server | None = None
 
     async def start(self) -> str:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self._tls)
         port = self._server.sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{port}/api"
+        return f"{'https' if self._tls else 'http'}://127.0.0.1:{port}/api"
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.readuntil(b"\r\n\r\n")
@@ -67,18 +72,21 @@ INTERIMS = {
 }
 
 
+@pytest.mark.parametrize("scheme", ["http", "https"])
 @pytest.mark.parametrize("before", INTERIMS.values(), ids=INTERIMS.keys())
 @pytest.mark.parametrize("status", [200, 403, 429])
 async def test_the_final_answer_is_relayed_after_any_interim_answers(
-    before: list[bytes], status: int
+    before: list[bytes], status: int, scheme: str, test_certificates: RunCertificates
 ) -> None:
-    server = RawUpstream()
+    server = RawUpstream(test_certificates.server_context() if scheme == "https" else None)
     url = await server.start()
     retry_after = "7" if status == 429 else None
     server.answer = b"".join(before) + final(status, FINAL_BODY, retry_after)
+    upstream = Upstream(lambda: url, timeout=5, ca_bundle=str(test_certificates.ca))
     try:
-        response = await Upstream(lambda: url, timeout=5).forward(REQUEST)
+        response = await upstream.forward(REQUEST)
     finally:
+        await upstream.close()
         await server.stop()
     assert response.status == status
     assert response.body == FINAL_BODY
