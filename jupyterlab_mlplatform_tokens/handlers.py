@@ -346,6 +346,11 @@ class UpstreamHandler(BaseHandler):
         if self._task is not None:
             self._task.cancel()
 
+    def compute_etag(self) -> None:
+        """No ETag: the API's answers are never cached (``no-store``), so hashing every
+        answer for one would only cost time."""
+        return None
+
     async def _pipe(self) -> None:
         # The raw path, still percent-encoded; when it is spelled differently from the
         # route, "%" makes the pipe refuse it rather than guess.

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import json
 import logging
 import re
@@ -66,10 +67,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
-from tornado.httputil import HTTPHeaders
-
 from . import __version__
-from .http1 import BodyTooLarge, Connection, ConnectionEnded, ProtocolError, Response
+from .http1 import BodyTooLarge, Connection, ConnectionEnded, Headers, ProtocolError, Response
 from .upstream_pool import CaBundleError, ConnectionPool, PoolClosed, tls_context
 
 #: What the pipe calls itself upstream (tornado would send its own name and version).
@@ -384,9 +383,8 @@ class Upstream:
                 "No ML Platform API URL is configured on this server; ask the administrator "
                 "to set MLPLATFORM_API_URL.",
             )
-        base = parse_base(url)
         segments, body, headers = check_request(request)
-        return urlsplit(build_target(base, segments)), headers, body
+        return _target(url, segments), headers, body
 
     async def _send(
         self, method: str, target: SplitResult, headers: dict[str, str], body: bytes | None
@@ -546,6 +544,14 @@ class _Call:
         task.cancel()
 
 
+@functools.lru_cache(maxsize=64)
+def _target(url: str, segments: tuple[str, ...]) -> SplitResult:
+    """The checked upstream URL of ``segments`` below the base ``url``, split. Kept for
+    the same URL and path (a pure function of both): parsing them again on every call
+    was a tenth of the pipe's own time."""
+    return urlsplit(build_target(parse_base(url), segments))
+
+
 def _port(target: SplitResult) -> int:
     return target.port or (443 if target.scheme == "https" else 80)
 
@@ -574,7 +580,7 @@ def _request_bytes(
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
 
 
-def _relay(status: int, headers: HTTPHeaders, body: bytes) -> PipeResponse:
+def _relay(status: int, headers: Headers, body: bytes) -> PipeResponse:
     """Pass a JSON answer through; turn anything else into a 502."""
     retry_after = (headers.get("Retry-After") or "").strip()
     retry_after = retry_after if _RETRY_AFTER.fullmatch(retry_after) else None

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tornado.httputil import HTTPHeaders
 
 from jupyterlab_mlplatform_tokens.http1 import (
     BodyTooLarge,
@@ -19,6 +20,7 @@ from jupyterlab_mlplatform_tokens.http1 import (
     ConnectionEnded,
     ProtocolError,
     Response,
+    parse_headers,
 )
 
 
@@ -218,3 +220,26 @@ def test_reading_pauses_while_unread_data_piles_up() -> None:
         return paused, connection.closed
 
     assert asyncio.run(scenario()) == (True, False)
+
+
+header_names = st.from_regex(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,20}", fullmatch=True)
+header_values = st.from_regex(r"[\x21-\x7e]([\x20-\x7e\t]{0,30}[\x21-\x7e])?", fullmatch=True)
+
+
+@given(st.lists(st.tuples(header_names, header_values, st.sampled_from(["", " ", "  ", "\t"]))))
+def test_header_blocks_read_as_tornado_reads_them(fields: list[tuple[str, str, str]]) -> None:
+    block = "".join(f"{name}:{space}{value}{space}\r\n" for name, value, space in fields)
+    ours, theirs = parse_headers(block), HTTPHeaders.parse(block)
+    for name, _, _ in fields:
+        assert ours.get_list(name) == theirs.get_list(name)
+        assert ours.get(name) == theirs.get(name)
+        assert name.upper() in ours
+
+
+@pytest.mark.parametrize(
+    "block",
+    ["No colon here\r\n", "Bad Name: x\r\n", "A: 1\r\n folded\r\n", "A: x\x01y\r\n", "A: x\ny\r\n"],
+)
+def test_malformed_header_lines_are_refused(block: str) -> None:
+    with pytest.raises(ProtocolError):
+        parse_headers(block)
