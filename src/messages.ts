@@ -191,7 +191,10 @@ function describeRedemption(
       (error.status ?? 0) >= 500 &&
       code !== 'UpstreamNotConfigured' &&
       code !== 'UpstreamLibraryMissing' &&
-      code !== 'UpstreamMisconfigured')
+      code !== 'UpstreamMisconfigured' &&
+      // Refused before the request left this server: nothing was minted.
+      code !== 'UpstreamCaBundleUnusable' &&
+      code !== 'UpstreamCertificateUntrusted')
   ) {
     return trans.__(
       'The redemption did not complete, so no access token was saved — try again, and if it then says the registration token was already used, ask your administrator to delete the access token it created and send you a new registration token.'
@@ -246,6 +249,14 @@ function describeServerError(
     case 'UpstreamMisconfigured':
       return trans.__(
         'No ML Platform API URL is set on this server — ask your JupyterHub administrator to configure it.'
+      );
+    case 'UpstreamCaBundleUnusable':
+      return trans.__(
+        'The CA bundle set on this server for the ML Platform API cannot be used — ask your JupyterHub administrator to correct c.MLPlatformTokens.ca_bundle.'
+      );
+    case 'UpstreamCertificateUntrusted':
+      return trans.__(
+        'This server does not trust the TLS certificate of the ML Platform API — ask your JupyterHub administrator to check the API URL and c.MLPlatformTokens.ca_bundle.'
       );
     case 'UpstreamUnavailable':
       return trans.__(
