@@ -9,16 +9,24 @@ import type { Kernel, KernelMessage } from '@jupyterlab/services';
  *   so this means the kernel could not run it at all).
  * - `lost`: no answer: the request was cancelled (restart, shutdown, closed
  *   connection) or the wait limit passed.
+ * - `unsupported`: the kernel ran the request but did not evaluate the user
+ *   expression it carried (IRkernel, for one, ignores them): send code.
  */
-export type InjectOutcome = 'ok' | 'aborted' | 'error' | 'lost';
+export type InjectOutcome = 'ok' | 'aborted' | 'error' | 'lost' | 'unsupported';
+
+/**
+ * The key of our expression in an execute request's `user_expressions`.
+ */
+export const EXPRESSION_KEY = 'mlp_tokens';
 
 /**
  * Execute request content for code that must leave no trace: no history, no
  * `execute_input`, no execution count, no stdin, and never aborting the
- * queue behind it.
+ * queue behind it; optionally one user expression, evaluated after the code.
  */
 export function silentContent(
-  code: string
+  code: string,
+  expression: string | null = null
 ): KernelMessage.IExecuteRequestMsg['content'] {
   return {
     code,
@@ -26,12 +34,14 @@ export function silentContent(
     store_history: false,
     allow_stdin: false,
     stop_on_error: false,
-    user_expressions: {}
+    user_expressions:
+      expression === null ? {} : { [EXPRESSION_KEY]: expression }
   };
 }
 
 /**
- * Send `code` to a kernel as a silent execute request and wait for the reply.
+ * Send `code` (and `options.expression`) to a kernel as a silent execute
+ * request and wait for the shell reply, not for the idle status after it.
  * A request the kernel aborts (it arrived while the kernel was dropping the
  * queue behind a failing cell) is sent again, up to `retries` more times.
  * A busy kernel simply queues the request.
@@ -42,8 +52,9 @@ export async function inject(
   options: inject.IOptions = {}
 ): Promise<InjectOutcome> {
   const retries = options.retries ?? 4;
+  const expression = options.expression ?? null;
   for (let attempt = 0; ; attempt++) {
-    const outcome = await once(kernel, code, options.timeout ?? 0);
+    const outcome = await once(kernel, code, expression, options.timeout ?? 0);
     if (outcome !== 'aborted' || attempt >= retries) {
       return outcome;
     }
@@ -72,6 +83,11 @@ export namespace inject {
      * Whether a newer injection made this one pointless (no more retries).
      */
     isCancelled?: () => boolean;
+    /**
+     * A user expression to evaluate after `code`; its outcome is the
+     * injection's (`unsupported` when the kernel did not evaluate it).
+     */
+    expression?: string | null;
   }
 }
 
@@ -80,6 +96,7 @@ const RETRY_DELAY_MS = 100;
 async function once(
   kernel: Kernel.IKernelConnection,
   code: string,
+  expression: string | null,
   timeout: number
 ): Promise<InjectOutcome> {
   if (kernel.isDisposed || kernel.status === 'dead') {
@@ -90,7 +107,7 @@ async function once(
     KernelMessage.IExecuteReplyMsg
   >;
   try {
-    future = kernel.requestExecute(silentContent(code), true);
+    future = kernel.requestExecute(silentContent(code, expression), true);
   } catch {
     return 'lost';
   }
@@ -99,10 +116,15 @@ async function once(
   future.onIOPub = () => undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const replies: Promise<InjectOutcome>[] = [
-    future.done.then(
-      reply => statusOf(reply),
-      () => 'lost' as const
-    )
+    new Promise<InjectOutcome>(resolve => {
+      // The reply is all we need: the idle status that `done` also waits
+      // for comes later, as one more message through the server.
+      future.onReply = reply => resolve(statusOf(reply, expression));
+      future.done.then(
+        reply => resolve(statusOf(reply, expression)),
+        () => resolve('lost')
+      );
+    })
   ];
   if (timeout > 0) {
     replies.push(
@@ -123,16 +145,33 @@ async function once(
   }
 }
 
-function statusOf(reply: KernelMessage.IExecuteReplyMsg): InjectOutcome {
+function statusOf(
+  reply: KernelMessage.IExecuteReplyMsg,
+  expression: string | null
+): InjectOutcome {
   // Kernels (ipykernel) answer a request they drop with 'aborted'; the
   // typings of @jupyterlab/services before 7.6 spell it 'abort', and some
   // kernels follow them. Read the status as text so both are understood
   // and the check holds whichever typings the host provides.
   const status: string = reply.content.status;
-  if (status === 'ok') {
+  if (status !== 'ok') {
+    return ABORTED.has(status) ? 'aborted' : 'error';
+  }
+  if (expression === null) {
     return 'ok';
   }
-  return ABORTED.has(status) ? 'aborted' : 'error';
+  // Only the entry's status is read: its data is the expression's value
+  // (None), its error fields say nothing about the value.
+  const entries = (reply.content as { user_expressions?: unknown })
+    .user_expressions;
+  const entry =
+    entries !== null && typeof entries === 'object'
+      ? (entries as Record<string, unknown>)[EXPRESSION_KEY]
+      : undefined;
+  if (entry === null || typeof entry !== 'object') {
+    return 'unsupported';
+  }
+  return (entry as { status?: unknown }).status === 'ok' ? 'ok' : 'error';
 }
 
 /**

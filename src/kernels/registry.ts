@@ -106,24 +106,25 @@ export class KernelRegistry implements IDisposable {
   }
 
   /**
-   * Run `use` with a connection to the kernel: a held one, or a short-lived
-   * one opened for it (shared by concurrent users and closed after the last
-   * one). Resolves to null when the kernel is not running or not reachable.
+   * Run `use` with a connection to the kernel: a held one (`held` true), or
+   * a short-lived one opened for it (shared by concurrent users and closed
+   * after the last one). Resolves to null when the kernel is not running or
+   * not reachable.
    */
   async withConnection<T>(
     id: string,
-    use: (connection: Kernel.IKernelConnection) => Promise<T>
+    use: (connection: Kernel.IKernelConnection, held: boolean) => Promise<T>
   ): Promise<T | null> {
     const held = this.heldConnection(id);
     if (held) {
-      return use(held);
+      return use(held, true);
     }
     const lease = this._lease(id);
     if (!lease) {
       return null;
     }
     try {
-      return await use(lease.connection);
+      return await use(lease.connection, false);
     } finally {
       this._release(id, lease);
     }

@@ -16,6 +16,7 @@ import { inject, type InjectOutcome } from './inject';
 import { KernelRegistry, type SessionWidget } from './registry';
 import type { IWidgetTracker } from '@jupyterlab/apputils';
 import {
+  buildExpression,
   buildSnippet,
   isEnvName,
   type SnippetLanguage,
@@ -171,16 +172,23 @@ export class KernelSync implements IKernelSync, IDisposable {
     if (!cache || generation !== this._generation) {
       return;
     }
-    const records = this._registry.kernels;
     const unsupported = new Set<string>();
+    // Every kernel is marked pending and sent to in this one task, one
+    // change published for all of them; the replies then come in parallel.
+    const deliveries: Private.IDelivery[] = [];
+    for (const record of this._registry.kernels) {
+      const language = this._language(record.specName);
+      if (!snippetLanguage(language)) {
+        unsupported.add(language || record.specName);
+      }
+      const delivery = this._prepare(record.id, record.specName, cache, false);
+      if (delivery) {
+        deliveries.push(delivery);
+      }
+    }
+    this._publish();
     await Promise.all(
-      records.map(record => {
-        const language = this._language(record.specName);
-        if (!snippetLanguage(language)) {
-          unsupported.add(language || record.specName);
-        }
-        return this._injectInto(record.id, null, cache, false);
-      })
+      deliveries.map(delivery => this._deliver(delivery, null))
     );
     if (generation === this._generation) {
       this._notifyUnsupported(unsupported);
@@ -195,7 +203,12 @@ export class KernelSync implements IKernelSync, IDisposable {
     active: IActiveToken | null
   ): Promise<Private.ICache | null> {
     if (!active) {
-      this._cache = { generation, fingerprint: null, value: null };
+      this._cache = {
+        generation,
+        fingerprint: null,
+        value: null,
+        requests: new Map()
+      };
       return this._cache;
     }
     let value: string;
@@ -205,15 +218,21 @@ export class KernelSync implements IKernelSync, IDisposable {
       if (generation === this._generation) {
         this._cache = null;
         for (const record of this._registry.kernels) {
-          this._update(record.id, { sync: 'failed' });
+          this._change(record.id, { sync: 'failed' });
         }
+        this._publish();
       }
       return null;
     }
     if (generation !== this._generation || this._isDisposed) {
       return null;
     }
-    this._cache = { generation, fingerprint: active.fingerprint, value };
+    this._cache = {
+      generation,
+      fingerprint: active.fingerprint,
+      value,
+      requests: new Map()
+    };
     return this._cache;
   }
 
@@ -268,32 +287,50 @@ export class KernelSync implements IKernelSync, IDisposable {
    * Send the cached state to one kernel, through `connection` or a
    * connection the registry provides, and record the outcome. `fresh` says
    * the kernel has just started or restarted, so it was born with the state
-   * even when its language cannot be updated live.
+   * even when its language cannot be updated live. The request leaves
+   * synchronously, in the caller's microtask.
    */
-  private async _injectInto(
+  private _injectInto(
     id: string,
-    connection: Kernel.IKernelConnection | null,
+    connection: Kernel.IKernelConnection,
     cache: Private.ICache,
     fresh: boolean
   ): Promise<void> {
     const record = this._registry.kernels.find(item => item.id === id);
-    const specName = record?.specName ?? connection?.name ?? '';
+    const delivery = this._prepare(
+      id,
+      record?.specName ?? connection.name,
+      cache,
+      fresh
+    );
+    this._publish();
+    return delivery ? this._deliver(delivery, connection) : Promise.resolve();
+  }
+
+  /**
+   * Record that the cached state is being sent to a kernel (or why it is
+   * not), without publishing; answers what to send, or null for nothing.
+   */
+  private _prepare(
+    id: string,
+    specName: string,
+    cache: Private.ICache,
+    fresh: boolean
+  ): Private.IDelivery | null {
     const language = snippetLanguage(this._language(specName));
     if (!language) {
-      this._update(
+      this._change(
         id,
         fresh
           ? { fingerprint: cache.fingerprint, sync: 'synced' }
           : { sync: 'pending' }
       );
-      return;
+      return null;
     }
-    let code: string;
-    try {
-      code = this._snippet(language, cache.value);
-    } catch {
-      this._update(id, { sync: 'failed' });
-      return;
+    const request = this._request(cache, language);
+    if (!request) {
+      this._change(id, { sync: 'failed' });
+      return null;
     }
     const ticket = ++this._tickets;
     this._setState(id, {
@@ -301,20 +338,46 @@ export class KernelSync implements IKernelSync, IDisposable {
       sync: 'pending',
       generation: ticket
     });
-    this._publish();
+    return { id, ticket, cache, request };
+  }
+
+  /**
+   * Send a prepared request and record its outcome: first the expression
+   * in an empty cell where the language has one, the code when the kernel
+   * did not evaluate it (unless a newer change was prepared meanwhile).
+   */
+  private async _deliver(
+    delivery: Private.IDelivery,
+    connection: Kernel.IKernelConnection | null
+  ): Promise<void> {
+    const { id, ticket, cache, request } = delivery;
     const cancelled = () =>
       this._isDisposed || this._states.get(id)?.generation !== ticket;
-    const send = (kernel: Kernel.IKernelConnection) =>
-      inject(kernel, code, {
-        timeout:
-          kernel === this._registry.heldConnection(id)
-            ? 0
-            : TRANSIENT_TIMEOUT_MS,
+    const send = (
+      kernel: Kernel.IKernelConnection,
+      held: boolean
+    ): Promise<InjectOutcome> => {
+      const options = {
+        timeout: held ? 0 : TRANSIENT_TIMEOUT_MS,
         isCancelled: cancelled
-      });
+      };
+      const code = (): Promise<InjectOutcome> =>
+        inject(kernel, request.code, options);
+      if (request.expression === null) {
+        return code();
+      }
+      return inject(kernel, '', {
+        ...options,
+        expression: request.expression
+      }).then(outcome =>
+        outcome === 'unsupported' && !cancelled() && !kernel.isDisposed
+          ? code()
+          : outcome
+      );
+    };
     let outcome: InjectOutcome | null;
     if (connection && !connection.isDisposed) {
-      outcome = await send(connection);
+      outcome = await send(connection, true);
     } else {
       outcome = await this._registry.withConnection(id, send);
     }
@@ -328,21 +391,38 @@ export class KernelSync implements IKernelSync, IDisposable {
         generation: ticket
       });
     } else {
-      this._update(id, { sync: outcome === null ? 'pending' : 'failed' });
+      this._change(id, { sync: outcome === null ? 'pending' : 'failed' });
     }
     this._publish();
   }
 
-  private _snippet(language: SnippetLanguage, value: string | null): string {
+  /**
+   * What to send kernels of `language` for the cached state, built once per
+   * state and variable names; null when it cannot be built.
+   */
+  private _request(
+    cache: Private.ICache,
+    language: SnippetLanguage
+  ): Private.IRequest | null {
     const state = this._status.state;
     const configured =
       state.kind === 'ready' ? state.status.env_names : undefined;
-    const names = (configured ?? DEFAULT_ENV_NAMES).filter(isEnvName);
-    return buildSnippet(
-      language,
-      names.length > 0 ? names : DEFAULT_ENV_NAMES,
-      value
-    );
+    const usable = (configured ?? DEFAULT_ENV_NAMES).filter(isEnvName);
+    const names = usable.length > 0 ? usable : DEFAULT_ENV_NAMES;
+    const key = `${language}:${names.join(',')}`;
+    let request = cache.requests.get(key);
+    if (request === undefined) {
+      try {
+        request = {
+          code: buildSnippet(language, names, cache.value),
+          expression: buildExpression(language, names, cache.value)
+        };
+      } catch {
+        request = null;
+      }
+      cache.requests.set(key, request);
+    }
+    return request;
   }
 
   /**
@@ -368,14 +448,16 @@ export class KernelSync implements IKernelSync, IDisposable {
     }
   }
 
-  private _update(id: string, change: Partial<Private.IState>): void {
+  /**
+   * Change part of a kernel's recorded state, without publishing.
+   */
+  private _change(id: string, change: Partial<Private.IState>): void {
     const state = this._states.get(id) ?? {
       fingerprint: null,
       sync: 'pending' as const,
       generation: 0
     };
     this._setState(id, { ...state, ...change });
-    this._publish();
   }
 
   private _setState(id: string, state: Private.IState): void {
@@ -478,6 +560,27 @@ namespace Private {
     readonly generation: number;
     readonly fingerprint: string | null;
     readonly value: string | null;
+    /** What to send, per language and variable names (null: cannot be built). */
+    readonly requests: Map<string, IRequest | null>;
+  }
+
+  /**
+   * What a kernel of one language is sent: the expression (in an empty
+   * cell) when there is one, else or failing that the code.
+   */
+  export interface IRequest {
+    readonly code: string;
+    readonly expression: string | null;
+  }
+
+  /**
+   * One kernel's pending injection.
+   */
+  export interface IDelivery {
+    readonly id: string;
+    readonly ticket: number;
+    readonly cache: ICache;
+    readonly request: IRequest;
   }
 
   /**

@@ -21,8 +21,21 @@ class FakeKernel {
   readonly sent: {
     code: string;
     silent: boolean;
+    /** The user expression sent, if any. */
+    expression: string | undefined;
+    /** Answer with a status; an ok answer evaluates the expression. */
     reply: (s: string) => void;
+    /** Answer with this content. */
+    answer: (content: Record<string, unknown>) => void;
+    /** Cancel the request, as a connection does when its kernel dies. */
+    fail: () => void;
+    answered: boolean;
   }[] = [];
+
+  /** Requests sent and not answered yet. */
+  get inFlight(): number {
+    return this.sent.filter(request => !request.answered).length;
+  }
 
   requestExecute(content: {
     code: string;
@@ -30,6 +43,7 @@ class FakeKernel {
     store_history: boolean;
     allow_stdin: boolean;
     stop_on_error: boolean;
+    user_expressions: Record<string, string>;
   }) {
     expect(content).toMatchObject({
       silent: true,
@@ -37,22 +51,47 @@ class FakeKernel {
       allow_stdin: false,
       stop_on_error: false
     });
-    let reply: (status: string) => void = () => undefined;
-    let fail: (error: Error) => void = () => undefined;
-    const done = new Promise((resolve, reject) => {
-      reply = status => resolve({ content: { status } });
-      fail = reject;
+    let resolve: (reply: unknown) => void = () => undefined;
+    let reject: (error: Error) => void = () => undefined;
+    const done = new Promise((ok, fail) => {
+      resolve = ok;
+      reject = fail;
     });
+    const keys = Object.keys(content.user_expressions);
+    const request: FakeKernel['sent'][number] = {
+      code: content.code,
+      silent: content.silent,
+      expression:
+        keys.length > 0 ? content.user_expressions[keys[0]] : undefined,
+      answered: false,
+      answer: reply => {
+        request.answered = true;
+        resolve({ content: reply });
+      },
+      reply: status =>
+        request.answer(
+          status === 'ok' && keys.length > 0
+            ? {
+                status,
+                user_expressions: { [keys[0]]: { status: 'ok', data: {} } }
+              }
+            : { status }
+        ),
+      fail: () => {
+        request.answered = true;
+        reject(new Error('Canceled future'));
+      }
+    };
     const future = {
       done,
       isDisposed: false,
       onIOPub: null as unknown,
       dispose: () => {
         future.isDisposed = true;
-        fail(new Error('disposed'));
+        request.fail();
       }
     };
-    this.sent.push({ code: content.code, silent: content.silent, reply });
+    this.sent.push(request);
     return future;
   }
 
@@ -150,7 +189,13 @@ class FakeVault {
     { id: string; fingerprint: string } | null
   >(this);
   values: Record<string, string> = { a: 'value-aaaa', b: 'value-bbbb' };
+  /** Reads of values held back until released. */
+  held: Record<string, () => void> = {};
+  holdValue = false;
   async value(id: string): Promise<string> {
+    if (this.holdValue) {
+      await new Promise<void>(resolve => (this.held[id] = resolve));
+    }
     return this.values[id];
   }
   async refresh(): Promise<void> {
@@ -180,6 +225,18 @@ const status = {
 
 function tick(): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, 0));
+}
+
+/**
+ * Let the sync give new kernels the active token, answer that and forget it.
+ */
+async function started(kernels: FakeKernel[]): Promise<void> {
+  await tick();
+  for (const kernel of kernels) {
+    kernel.sent.forEach(request => request.reply('ok'));
+    kernel.sent.splice(0);
+  }
+  await tick();
 }
 
 function setup() {
@@ -212,8 +269,11 @@ describe('KernelSync', () => {
     await tick();
     const sent = [...viaNotebook.sent, ...viaConsole.sent].slice(before);
     expect(sent).toHaveLength(1);
-    expect(sent[0].code).not.toContain('value-bbbb');
-    expect(sent[0].code).toContain(Buffer.from('value-bbbb').toString('hex'));
+    expect(sent[0].code).toBe('');
+    expect(sent[0].expression).not.toContain('value-bbbb');
+    expect(sent[0].expression).toContain(
+      Buffer.from('value-bbbb').toString('hex')
+    );
     sent[0].reply('ok');
     await tick();
     expect(sync.kernels).toEqual([
@@ -250,6 +310,7 @@ describe('KernelSync', () => {
       await jest.advanceTimersByTimeAsync(1);
       expect(kernel.sent).toHaveLength(2);
       expect(kernel.sent[1].code).toBe(kernel.sent[0].code);
+      expect(kernel.sent[1].expression).toBe(kernel.sent[0].expression);
       expect(sync.kernels[0].sync).toBe('pending');
       kernel.sent[1].reply('ok');
       await settle();
@@ -290,7 +351,7 @@ describe('KernelSync', () => {
     vault.switchTo(null);
     await tick();
     expect(kernel.sent).toHaveLength(1);
-    expect(kernel.sent[0].code).toContain('_os.environ.pop(_name, None)');
+    expect(kernel.sent[0].expression).toContain('environ.pop(n, None)');
     kernel.sent[0].reply('ok');
     await tick();
     expect(sync.kernels[0]).toMatchObject({
@@ -344,6 +405,287 @@ describe('KernelSync', () => {
     } finally {
       info.mockRestore();
     }
+  });
+
+  it('sends Python kernels an empty cell carrying the change as a user expression, and R kernels code', async () => {
+    const { notebooks, vault, sync } = setup();
+    const python = new FakeKernel('k1');
+    const r = new FakeKernel('k2', 'ir');
+    notebooks.add(new FakeWidget('a.ipynb', python));
+    notebooks.add(new FakeWidget('b.ipynb', r));
+    await started([python, r]);
+    vault.switchTo('b');
+    await tick();
+    const hex = Buffer.from('value-bbbb').toString('hex');
+    expect(python.sent).toHaveLength(1);
+    expect(python.sent[0]).toMatchObject({ code: '', silent: true });
+    expect(python.sent[0].expression).toContain(hex);
+    expect(r.sent).toHaveLength(1);
+    expect(r.sent[0].expression).toBeUndefined();
+    expect(r.sent[0].code).toContain(hex);
+    python.sent[0].reply('ok');
+    r.sent[0].reply('ok');
+    await tick();
+    expect(sync.kernels.map(k => [k.kernelId, k.sync, k.fingerprint])).toEqual([
+      ['k1', 'synced', '****bbbb'],
+      ['k2', 'synced', '****bbbb']
+    ]);
+    sync.dispose();
+  });
+
+  it('sends code to a Python kernel that answers without evaluating the expression', async () => {
+    const { notebooks, vault, sync } = setup();
+    const kernel = new FakeKernel('k1');
+    notebooks.add(new FakeWidget('a.ipynb', kernel));
+    await started([kernel]);
+    vault.switchTo('b');
+    await tick();
+    kernel.sent[0].answer({ status: 'ok', user_expressions: {} });
+    await tick();
+    expect(kernel.sent).toHaveLength(2);
+    expect(kernel.sent[1].expression).toBeUndefined();
+    expect(kernel.sent[1].code).toContain(
+      Buffer.from('value-bbbb').toString('hex')
+    );
+    expect(sync.kernels[0].sync).toBe('pending');
+    kernel.sent[1].reply('ok');
+    await tick();
+    expect(sync.kernels[0]).toMatchObject({
+      sync: 'synced',
+      fingerprint: '****bbbb'
+    });
+    sync.dispose();
+  });
+
+  it('reports a kernel whose expression failed, and only that one', async () => {
+    const { notebooks, vault, sync } = setup();
+    const kernels = ['k1', 'k2', 'k3'].map(id => new FakeKernel(id));
+    kernels.forEach((kernel, i) =>
+      notebooks.add(new FakeWidget(`${i}.ipynb`, kernel))
+    );
+    await started(kernels);
+    vault.switchTo('b');
+    await tick();
+    kernels[0].sent[0].reply('ok');
+    kernels[1].sent[0].answer({
+      status: 'ok',
+      user_expressions: {
+        mlp_tokens: {
+          status: 'error',
+          ename: 'TypeError',
+          evalue: "'NoneType' object is not callable"
+        }
+      }
+    });
+    kernels[2].sent[0].reply('ok');
+    await tick();
+    expect(sync.kernels.map(k => k.sync)).toEqual([
+      'synced',
+      'failed',
+      'synced'
+    ]);
+    // A failed expression is not sent again as code.
+    expect(kernels[1].sent).toHaveLength(1);
+    sync.dispose();
+  });
+
+  it('has the request of every kernel in flight before any reply', async () => {
+    const { notebooks, vault, sync } = setup();
+    const kernels = Array.from(
+      { length: 20 },
+      (_, i) => new FakeKernel(`k${String(i).padStart(2, '0')}`)
+    );
+    kernels.forEach((kernel, i) =>
+      notebooks.add(new FakeWidget(`${i}.ipynb`, kernel))
+    );
+    await started(kernels);
+    vault.switchTo('b');
+    await tick();
+    expect(kernels.map(kernel => kernel.inFlight)).toEqual(
+      kernels.map(() => 1)
+    );
+    for (const kernel of kernels) {
+      kernel.sent[0].reply('ok');
+    }
+    await tick();
+    expect(sync.kernels.every(k => k.sync === 'synced')).toBe(true);
+    sync.dispose();
+  });
+
+  it('does not wait for a kernel that dies mid-switch', async () => {
+    const { notebooks, vault, sync } = setup();
+    const kernels = ['k1', 'k2', 'k3'].map(id => new FakeKernel(id));
+    kernels.forEach((kernel, i) =>
+      notebooks.add(new FakeWidget(`${i}.ipynb`, kernel))
+    );
+    await started(kernels);
+    vault.switchTo('b');
+    await tick();
+    kernels[0].sent[0].reply('ok');
+    kernels[2].sent[0].reply('ok');
+    await tick();
+    expect(sync.kernels.map(k => k.sync)).toEqual([
+      'synced',
+      'pending',
+      'synced'
+    ]);
+    // The connection cancels what the dead kernel never answered.
+    kernels[1].sent[0].fail();
+    await tick();
+    expect(sync.kernels.map(k => k.sync)).toEqual([
+      'synced',
+      'failed',
+      'synced'
+    ]);
+    sync.dispose();
+  });
+
+  describe('a second switch during the first', () => {
+    const hexOf = (value: string) => Buffer.from(value).toString('hex');
+
+    /** The value each kernel ends with: that of its last request. */
+    const lastValue = (kernel: FakeKernel): string | null => {
+      const last = kernel.sent[kernel.sent.length - 1];
+      const text = `${last?.code ?? ''}${last?.expression ?? ''}`;
+      return (
+        ['value-aaaa', 'value-bbbb'].find(v => text.includes(hexOf(v))) ?? null
+      );
+    };
+
+    function threeKernels() {
+      const context = setup();
+      const kernels = ['k1', 'k2', 'k3'].map(id => new FakeKernel(id));
+      kernels.forEach((kernel, i) =>
+        context.notebooks.add(new FakeWidget(`${i}.ipynb`, kernel))
+      );
+      return { ...context, kernels };
+    }
+
+    it('while its requests are in flight: the last value everywhere', async () => {
+      const { vault, sync, kernels } = threeKernels();
+      await started(kernels);
+      vault.switchTo('b');
+      await tick();
+      vault.switchTo('a');
+      await tick();
+      // Each kernel answers in the order it was sent to.
+      for (const kernel of kernels) {
+        for (const request of kernel.sent) {
+          request.reply('ok');
+          await tick();
+        }
+      }
+      expect(kernels.map(lastValue)).toEqual([
+        'value-aaaa',
+        'value-aaaa',
+        'value-aaaa'
+      ]);
+      expect(sync.kernels.map(k => [k.sync, k.fingerprint])).toEqual(
+        kernels.map(() => ['synced', '****aaaa'])
+      );
+      sync.dispose();
+    });
+
+    it('while the first value is still being read: the older value is never sent', async () => {
+      const { vault, sync, kernels } = threeKernels();
+      await started(kernels);
+      vault.holdValue = true;
+      vault.switchTo('b');
+      await tick();
+      vault.switchTo('a');
+      await tick();
+      vault.held.a();
+      await tick();
+      vault.held.b();
+      await tick();
+      for (const kernel of kernels) {
+        kernel.sent.forEach(request => request.reply('ok'));
+      }
+      await tick();
+      expect(
+        kernels.flatMap(kernel =>
+          kernel.sent.filter(r =>
+            (r.expression ?? r.code).includes(hexOf('value-bbbb'))
+          )
+        )
+      ).toEqual([]);
+      expect(kernels.map(lastValue)).toEqual([
+        'value-aaaa',
+        'value-aaaa',
+        'value-aaaa'
+      ]);
+      expect(sync.kernels.map(k => [k.sync, k.fingerprint])).toEqual(
+        kernels.map(() => ['synced', '****aaaa'])
+      );
+      sync.dispose();
+    });
+
+    it('when the first is refused (aborted) after the second was sent: no retry of the older value', async () => {
+      jest.useFakeTimers();
+      try {
+        const settle = () => jest.advanceTimersByTimeAsync(0);
+        const { vault, sync, kernels } = threeKernels();
+        await settle();
+        for (const kernel of kernels) {
+          kernel.sent.forEach(request => request.reply('ok'));
+          kernel.sent.splice(0);
+        }
+        await settle();
+        vault.switchTo('b');
+        await settle();
+        vault.switchTo('a');
+        await settle();
+        for (const kernel of kernels) {
+          kernel.sent[0].reply('aborted');
+        }
+        await jest.advanceTimersByTimeAsync(1000);
+        for (const kernel of kernels) {
+          kernel.sent.slice(1).forEach(request => request.reply('ok'));
+        }
+        await settle();
+        expect(kernels.map(kernel => kernel.sent.length)).toEqual([2, 2, 2]);
+        expect(kernels.map(lastValue)).toEqual([
+          'value-aaaa',
+          'value-aaaa',
+          'value-aaaa'
+        ]);
+        expect(sync.kernels.map(k => [k.sync, k.fingerprint])).toEqual(
+          kernels.map(() => ['synced', '****aaaa'])
+        );
+        sync.dispose();
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it('when a Python kernel needs code: the older value is not sent as code after the newer one', async () => {
+      const { vault, sync, kernels } = threeKernels();
+      await started(kernels);
+      vault.switchTo('b');
+      await tick();
+      vault.switchTo('a');
+      await tick();
+      for (const kernel of kernels) {
+        // Neither expression is evaluated: code follows, for 'a' only.
+        kernel.sent[0].answer({ status: 'ok' });
+        kernel.sent[1].answer({ status: 'ok' });
+      }
+      await tick();
+      for (const kernel of kernels) {
+        kernel.sent.slice(2).forEach(request => request.reply('ok'));
+      }
+      await tick();
+      expect(kernels.map(kernel => kernel.sent.length)).toEqual([3, 3, 3]);
+      expect(kernels.map(lastValue)).toEqual([
+        'value-aaaa',
+        'value-aaaa',
+        'value-aaaa'
+      ]);
+      expect(sync.kernels.map(k => [k.sync, k.fingerprint])).toEqual(
+        kernels.map(() => ['synced', '****aaaa'])
+      );
+      sync.dispose();
+    });
   });
 
   it('leaves no connection, listener or pending request behind when widgets close', async () => {
