@@ -171,13 +171,16 @@ class ConnectionPool:
     def _take_idle(self, origin: Origin) -> Connection | None:
         entries = self._idle.get(origin, [])
         now = time.monotonic()
-        while entries:
+        found = None
+        while entries and found is None:
             connection, since = entries.pop()  # the most recently used: least likely closed
             if connection.idle_and_sound() and now - since < self._idle_seconds:
-                return connection
-            self._drop(connection)
-        self._idle.pop(origin, None)
-        return None
+                found = connection
+            else:
+                self._drop(connection)
+        if not entries:
+            self._idle.pop(origin, None)  # no empty lists: _make_room reads the first entry
+        return found
 
     def _make_room(self) -> None:
         """Close the oldest idle connection to another origin while the pool is full."""

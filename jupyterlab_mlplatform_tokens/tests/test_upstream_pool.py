@@ -399,3 +399,58 @@ async def test_a_huge_answer_is_cut_off_without_being_read_whole(
     assert time.monotonic() - started < 5
     if framing != "gzip":
         assert server.sent < Flood.TOTAL // 4
+
+
+# The pool itself ----------------------------------------------------------------------
+
+
+class FakeConnection:
+    """Stands in for http1.Connection in the pool: open until closed."""
+
+    def __init__(self) -> None:
+        self.closed = False
+        self.on_lost: Any = None
+
+    def idle_and_sound(self) -> bool:
+        return not self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+    abort = close
+
+
+async def test_the_pool_stays_within_its_size_across_origins_and_forgets_stale_connections() -> (
+    None
+):
+    from jupyterlab_mlplatform_tokens.upstream_pool import ConnectionPool
+
+    pool = ConnectionPool(2, idle_seconds=0.2)
+    made: list[FakeConnection] = []
+
+    async def connect() -> Any:
+        made.append(FakeConnection())
+        return made[-1]
+
+    a, b = ("https", "a.example", 443), ("https", "b.example", 443)
+    first = await pool.acquire(a, connect)
+    second = await pool.acquire(a, connect)
+    pool.release(first, reusable=True)
+    pool.release(second, reusable=True)
+    assert pool.stats()["idle"] == 2
+    # Another origin: an idle connection of the first makes room, never a third one.
+    other = await pool.acquire(b, connect)
+    assert pool.stats()["open"] == 2
+    assert made[0].closed
+    pool.release(other, reusable=True)
+    again = await pool.acquire(a, connect)
+    assert (again.connection, again.reused) == (made[1], True)
+    pool.release(again, reusable=True)
+    await asyncio.sleep(0.3)  # idle too long: not used again
+    stale = await pool.acquire(a, connect)
+    assert stale.reused is False
+    assert made[1].closed
+    pool.release(stale, reusable=False)
+    assert pool.stats()["peak"] == 2
+    await pool.close()
+    assert pool.stats()["open"] == 0
