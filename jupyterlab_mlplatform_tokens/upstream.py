@@ -651,6 +651,8 @@ def _stopping() -> PipeError:
 def _kind(error: BaseException) -> str:
     """The error's type (and OS error name): never a body, a header or an address."""
     name = type(error).__name__
+    if isinstance(error, ssl.SSLError):  # its errno is OpenSSL's, not the system's
+        return f"{name} {error.reason}" if error.reason else name
     if isinstance(error, OSError) and error.errno is not None:
         return f"{name} {errno.errorcode.get(error.errno, error.errno)}"
     return name

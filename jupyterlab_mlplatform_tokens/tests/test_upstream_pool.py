@@ -193,6 +193,21 @@ async def test_an_unusable_ca_bundle_is_a_clear_error(
     assert str(bundle) in lines[0].getMessage()
 
 
+async def test_an_https_url_to_a_plain_http_server_is_unreachable(
+    http_emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = http_emulator.url.replace("http://", "https://")
+    upstream = Upstream(lambda: url, 5)
+    try:
+        with caplog.at_level(logging.WARNING):
+            answer = await upstream.forward(PipeRequest("GET", "tokens/me"))
+    finally:
+        await upstream.close()
+    assert answer.status == 502
+    assert answer_json(answer)["errorCode"] == "UpstreamUnavailable"
+    assert "could not be reached (SSLError" in caplog.text
+
+
 def test_the_emulator_certificate_passes_strict_verification(https_emulator: Emulator) -> None:
     """Python 3.13 verifies strictly by default; the run's certificates must pass that."""
     import socket
