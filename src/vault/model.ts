@@ -178,12 +178,21 @@ export class VaultModel implements IVaultModel {
   /**
    * Fetch one token's value for a call or a copy. The caller must not keep it.
    */
-  async value(id: string): Promise<string> {
-    const answer = await this._call<{ value: string }>(
-      `tokens/${encodeURIComponent(id)}/value`,
-      { method: 'GET' }
-    );
-    return answer.value;
+  value(id: string): Promise<string> {
+    // Callers that want the same value at once (the kernels and the
+    // platform connection when a page opens) share one read; the promise is
+    // dropped as soon as it settles, so no value is kept.
+    let pending = this._values.get(id);
+    if (!pending) {
+      pending = this._call<{ value: string }>(
+        `tokens/${encodeURIComponent(id)}/value`,
+        { method: 'GET' }
+      )
+        .then(answer => answer.value)
+        .finally(() => this._values.delete(id));
+      this._values.set(id, pending);
+    }
+    return pending;
   }
 
   /**
@@ -306,6 +315,7 @@ export class VaultModel implements IVaultModel {
 
   private _serverSettings: ServerConnection.ISettings;
   private _poll: Poll | null = null;
+  private _values = new Map<string, Promise<string>>();
   private _state: IVaultState = { tokens: [], active_id: null };
   private _loaded = false;
   private _loadError: unknown = null;

@@ -177,4 +177,25 @@ describe('VaultModel', () => {
     expect(vault.active?.id).toBe('a');
     vault.dispose();
   });
+
+  it('asks the server once for a value several callers want at once, and holds it for none', async () => {
+    const server = serving([
+      new Response(JSON.stringify({ value: 'mlp_rt_one' })),
+      new Response(JSON.stringify({ value: 'mlp_rt_one' }))
+    ]);
+    const vault = new VaultModel({ serverSettings: server.settings });
+    const [first, second] = await Promise.all([
+      vault.value('a'),
+      vault.value('a')
+    ]);
+    expect([first, second]).toEqual(['mlp_rt_one', 'mlp_rt_one']);
+    expect(
+      server.requests.map(request => new URL(request.url).pathname)
+    ).toEqual(['/mlplatform-tokens/tokens/a/value']);
+    expect(heldState(vault)).not.toContain('mlp_rt_one');
+    // Once answered, the next caller asks again: nothing is kept.
+    await vault.value('a');
+    expect(server.requests).toHaveLength(2);
+    vault.dispose();
+  });
 });
