@@ -4,20 +4,10 @@
  * start-up requests; right after, the first reads happen.
  */
 
-import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { PromiseDelegate } from '@lumino/coreutils';
-import { ServerConnection } from '@jupyterlab/services';
 
-import plugins from '../src/index';
 import type { IStatusModel, IVaultModel } from '../src/tokens';
-
-function plugin(id: string) {
-  const found = plugins.find(each => each.id === id);
-  if (!found) {
-    throw new Error(`no plugin ${id}`);
-  }
-  return found;
-}
+import { fakeApp, plugin } from './plugins';
 
 describe('the start of a page', () => {
   let requests: string[];
@@ -28,24 +18,14 @@ describe('the start of a page', () => {
   beforeEach(() => {
     requests = [];
     restored = new PromiseDelegate<void>();
-    const serverSettings = ServerConnection.makeSettings({
-      baseUrl: 'http://localhost:8888/',
-      fetch: async (input: RequestInfo) => {
-        const url = new URL((input as Request).url);
-        requests.push(url.pathname);
-        return new Response(
-          JSON.stringify(
-            url.pathname.endsWith('/status')
-              ? { version: '0', api_configured: true, api_url: '' }
-              : { tokens: [], active_id: null }
-          )
-        );
-      }
-    });
-    const app = {
-      serviceManager: { serverSettings },
+    const app = fakeApp({
+      requests,
+      answer: path =>
+        path === 'status'
+          ? { version: '0', api_configured: true, api_url: '' }
+          : { tokens: [], active_id: null },
       restored: restored.promise
-    } as unknown as JupyterFrontEnd;
+    });
     vault = plugin('jupyterlab-mlplatform-tokens:vault').activate(
       app
     ) as IVaultModel;

@@ -9,11 +9,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import type { JupyterFrontEnd } from '@jupyterlab/application';
-import { ServerConnection } from '@jupyterlab/services';
 import { Widget } from '@lumino/widgets';
 
-import plugins from '../../src/index';
 import * as polling from '../../src/polling';
 import { InvitationsModel } from '../../src/project/invitations';
 import { ProjectTokensModel } from '../../src/project/model';
@@ -26,6 +23,7 @@ import type {
 } from '../../src/tokens';
 import { ExpiryWatcher } from '../../src/vault/expiry';
 import { RegistrationSection } from '../../src/widgets/RegistrationSection';
+import { fakeApp, plugin } from '../plugins';
 import { tokenInfo, trans } from '../project/helpers';
 
 const MINUTE = 60_000;
@@ -37,14 +35,6 @@ function setVisibility(state: 'visible' | 'hidden'): void {
     get: () => state
   });
   document.dispatchEvent(new Event('visibilitychange'));
-}
-
-function plugin(id: string) {
-  const found = plugins.find(each => each.id === id);
-  if (!found) {
-    throw new Error(`no plugin ${id}`);
-  }
-  return found;
 }
 
 /** The source files under `dir`, relative to src/. */
@@ -111,25 +101,15 @@ describe('every periodic job of an idle tab', () => {
           now
         );
       });
-    const serverSettings = ServerConnection.makeSettings({
-      baseUrl: 'http://localhost:8888/',
-      fetch: async (input: RequestInfo) => {
-        const url = new URL((input as Request).url);
-        requests.push(url.pathname);
-        const path = url.pathname.replace('/mlplatform-tokens/', '');
-        const body =
-          path === 'status'
-            ? { version: '0', api_configured: true, api_url: '' }
-            : path === 'invitations'
-              ? { invitations: [] }
-              : { tokens: [ADMIN], active_id: ADMIN.id };
-        return new Response(JSON.stringify(body));
-      }
+    const app = fakeApp({
+      requests,
+      answer: path =>
+        path === 'status'
+          ? { version: '0', api_configured: true, api_url: '' }
+          : path === 'invitations'
+            ? { invitations: [] }
+            : { tokens: [ADMIN], active_id: ADMIN.id }
     });
-    const app = {
-      serviceManager: { serverSettings },
-      restored: Promise.resolve()
-    } as unknown as JupyterFrontEnd;
     vault = plugin('jupyterlab-mlplatform-tokens:vault').activate(
       app
     ) as IVaultModel;
