@@ -33,12 +33,10 @@
  * to change). Exits by itself.
  */
 
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import {
-  existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   rmSync,
   symlinkSync,
   writeFileSync
@@ -51,6 +49,7 @@ import { type IBrowser, launchChromium } from './chromium';
 import {
   buildProduction,
   freePort,
+  linkedLabextensions,
   median,
   saveActiveAdmin,
   useProjectPath,
@@ -79,37 +78,12 @@ interface ITiming {
   afterRestored: number | null;
 }
 
-/** The labextensions folders JupyterLab reads, from `jupyter --paths`. */
-function labextensionsPaths(): string[] {
-  const paths = JSON.parse(
-    execFileSync('jupyter', ['--paths', '--json']).toString()
-  ) as { data: string[] };
-  return paths.data
-    .map(dir => join(dir, 'labextensions'))
-    .filter(dir => existsSync(dir));
-}
-
 /**
  * A labextensions folder holding every installed prebuilt extension but
  * this one (as links), plus `ours` when given.
  */
 function labextensionsFolder(dir: string, ours: string | null): string {
-  mkdirSync(dir, { recursive: true });
-  for (const source of labextensionsPaths()) {
-    for (const entry of readdirSync(source)) {
-      const names = entry.startsWith('@')
-        ? readdirSync(join(source, entry)).map(name => `${entry}/${name}`)
-        : [entry];
-      for (const name of names) {
-        const target = join(dir, name);
-        if (name === PACKAGE || existsSync(target)) {
-          continue; // the first folder on the path wins, as in JupyterLab
-        }
-        mkdirSync(join(target, '..'), { recursive: true });
-        symlinkSync(join(source, name), target);
-      }
-    }
-  }
+  linkedLabextensions(dir, PACKAGE);
   if (ours) {
     symlinkSync(ours, join(dir, PACKAGE));
   }
