@@ -11,6 +11,7 @@ new configuration or to import a newly installed library).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -50,9 +51,14 @@ class Backends:
         return self.http.in_flight + self.library.in_flight
 
     async def forward(self, request: PipeRequest) -> PipeResponse:
+        return await asyncio.shield(self.start(request))
+
+    def start(self, request: PipeRequest) -> asyncio.Future[PipeResponse]:
+        """Start one call on the backend in use; the future's result is the response.
+        Nothing that waits for it can cancel it (both backends run a call out)."""
         if self.current() == "library":
-            return await self.library.forward(request)
-        return await self.http.forward(request)
+            return asyncio.ensure_future(self.library.forward(request))
+        return self.http.start(request)
 
     def describe(self) -> dict[str, Any]:
         """What ``GET /status`` says of the backend: which, the library's version, and

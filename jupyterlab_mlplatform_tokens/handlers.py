@@ -30,7 +30,7 @@ from . import validate as check
 from .extension import Context
 from .messages import CodedError, notice
 from .records import RecordNotFound, TokenMetadata, VaultError
-from .upstream import AUTH_HEADER, PipeRequest, PipeResponse
+from .upstream import AUTH_HEADER, PipeRequest
 
 NAMESPACE = "mlplatform-tokens"
 
@@ -325,7 +325,7 @@ class UpstreamHandler(BaseHandler):
     def initialize(self, context: Context, prefix: str) -> None:  # type: ignore[override]
         super().initialize(context)
         self._prefix = prefix
-        self._task: asyncio.Task[PipeResponse] | None = None
+        self._waiting: asyncio.Future[None] | None = None
 
     @tornado.web.authenticated
     @authorized("write")
@@ -343,8 +343,8 @@ class UpstreamHandler(BaseHandler):
         await self._pipe()
 
     def on_connection_close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        if self._waiting is not None:
+            self._waiting.cancel()
 
     def compute_etag(self) -> None:
         """No ETag: the API's answers are never cached (``no-store``), so hashing every
@@ -364,13 +364,17 @@ class UpstreamHandler(BaseHandler):
             content_type=self.request.headers.get("Content-Type"),
             body=self.request.body,
         )
-        self._task = asyncio.ensure_future(self.context.upstream.forward(request))
+        call = self.context.upstream.start(request)
+        # Only this waiting ends when the browser goes away; the call itself runs out.
+        self._waiting = waiting = asyncio.get_running_loop().create_future()
+        call.add_done_callback(lambda _: waiting.done() or waiting.set_result(None))
         try:
-            response = await self._task
+            await waiting
         except asyncio.CancelledError:
             return  # the browser went away; nothing to answer
         finally:
-            self._task = None
+            self._waiting = None
+        response = call.result()
         self.set_status(response.status)
         if response.retry_after:
             self.set_header("Retry-After", response.retry_after)

@@ -198,9 +198,15 @@ def _matches(template: str, segments: tuple[str, ...]) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _allowed_methods(segments: tuple[str, ...]) -> tuple[str, ...]:
+    """The methods the contract allows on this path (kept: every call asks again)."""
+    return tuple(sorted({m for m, template in ROUTES if _matches(template, segments)}))
+
+
 def check_route(method: str, segments: tuple[str, ...]) -> None:
     """Refuse a path the contract does not define (404) or a method it does not allow (405)."""
-    allowed = sorted({m for m, template in ROUTES if _matches(template, segments)})
+    allowed = _allowed_methods(segments)
     if not allowed:
         raise PipeError(404, "NotFoundException", "path", "The ML Platform API has no such path.")
     if method not in allowed:
@@ -356,22 +362,41 @@ class Upstream:
         await self._pool.close()
 
     async def forward(self, request: PipeRequest) -> PipeResponse:
-        """Check and forward one call; every outcome is a response, never an exception."""
+        """Check and forward one call; every outcome is a response, never an exception.
+        Cancelling this only stops the waiting (see ``start``)."""
+        return await asyncio.shield(self.start(request))
+
+    def start(self, request: PipeRequest) -> asyncio.Future[PipeResponse]:
+        """Check one call and start forwarding it; the future's result is the response.
+
+        The call runs within ``timeout``, from here to the last byte of the answer (waiting
+        for a free connection included). Whoever waits for it may go away (the browser
+        closes its tab): the call still runs out and counts as in flight until then, so a
+        creating call is never cut at a point where nobody can tell whether it happened,
+        and its connection ends in a state fit for the next call.
+        """
         try:
             target, headers, body = self._prepare(request)
         except PipeError as error:
-            return PipeResponse.from_error(error)
+            return _done(PipeResponse.from_error(error))
         if self._in_flight >= self._max_in_flight:
-            return PipeResponse.from_error(
-                PipeError(
-                    503,
-                    "ServiceUnavailableException",
-                    "upstream",
-                    "Too many ML Platform API calls are under way; try again in a moment.",
-                    retry_after="1",
+            return _done(
+                PipeResponse.from_error(
+                    PipeError(
+                        503,
+                        "ServiceUnavailableException",
+                        "upstream",
+                        "Too many ML Platform API calls are under way; try again in a moment.",
+                        retry_after="1",
+                    )
                 )
             )
-        return await self._send(request.method, target, headers, body)
+        call = _Call()
+        task = asyncio.ensure_future(self._timed(call, request.method, target, headers, body))
+        call.timer = asyncio.get_running_loop().call_later(self.timeout, call.expire, task)
+        self._in_flight += 1
+        task.add_done_callback(lambda done: self._ended(done, call))
+        return task
 
     def _prepare(self, request: PipeRequest) -> tuple[SplitResult, dict[str, str], bytes | None]:
         url = self._base_url()
@@ -385,24 +410,6 @@ class Upstream:
             )
         segments, body, headers = check_request(request)
         return _target(url, segments), headers, body
-
-    async def _send(
-        self, method: str, target: SplitResult, headers: dict[str, str], body: bytes | None
-    ) -> PipeResponse:
-        """One upstream call, within ``timeout`` from here to the last byte of the answer
-        (waiting for a free connection included).
-
-        If the browser goes away meanwhile, only the waiting is cancelled: the call runs
-        out (bounded by the timeout) and counts as in flight until then, so a creating
-        call is never cut at a point where nobody can tell whether it happened, and the
-        connection ends in a state fit for the next call.
-        """
-        call = _Call()
-        task = asyncio.ensure_future(self._timed(call, method, target, headers, body))
-        call.timer = asyncio.get_running_loop().call_later(self.timeout, call.expire, task)
-        self._in_flight += 1
-        task.add_done_callback(lambda done: self._ended(done, call))
-        return await asyncio.shield(task)
 
     def _ended(self, task: asyncio.Future[PipeResponse], call: _Call) -> None:
         self._in_flight -= 1
@@ -550,6 +557,12 @@ def _target(url: str, segments: tuple[str, ...]) -> SplitResult:
     the same URL and path (a pure function of both): parsing them again on every call
     was a tenth of the pipe's own time."""
     return urlsplit(build_target(parse_base(url), segments))
+
+
+def _done(response: PipeResponse) -> asyncio.Future[PipeResponse]:
+    future: asyncio.Future[PipeResponse] = asyncio.get_running_loop().create_future()
+    future.set_result(response)
+    return future
 
 
 def _port(target: SplitResult) -> int:
