@@ -15,7 +15,8 @@ the direct call of the same scheme, the load average over the run, and the budge
 line: the pipe adds at most 1 ms at p50 over calling the TLS upstream directly
 with keep-alive.
 
-Keep-alive connections from the benchmark to every server, as a browser would use.
+Keep-alive connections from the benchmark to every server, authenticated to Jupyter
+by its login cookie, as a browser's calls are.
 Bounded; stops everything it started; exits 1 when the budget is missed.
 """
 
@@ -175,6 +176,25 @@ def wait_until_ready(port: int, token: str, process: subprocess.Popen[Any]) -> N
     raise RuntimeError("the Jupyter server did not start within 90 s")
 
 
+def login_cookie(port: int, token: str) -> str:
+    """The login cookie Jupyter sets for a token-authenticated request: what the browser's
+    calls carry. (A call with the token itself makes Jupyter sign and set that cookie again
+    on every answer, which a browser never pays.)"""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/api/me", headers={"Authorization": f"token {token}"})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    cookies = [
+        value.split(";", 1)[0]
+        for name, value in response.getheaders()
+        if name.lower() == "set-cookie" and value.startswith("username-")
+    ]
+    if response.status != 200 or not cookies:
+        raise RuntimeError("the Jupyter server set no login cookie")
+    return cookies[0]
+
+
 class Caller:
     """One keep-alive connection (TLS for an https URL) and the request to repeat on it."""
 
@@ -313,7 +333,7 @@ def main() -> int:
                     f"http://127.0.0.1:{port}",
                     "/mlplatform-tokens/upstream/tokens/me",
                     {
-                        "Authorization": f"token {token}",
+                        "Cookie": login_cookie(port, token),
                         "X-MLPlatform-Authorization": f"Bearer {bearer}",
                     },
                 )
