@@ -12,6 +12,7 @@ import subprocess
 import threading
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -210,6 +211,18 @@ def https_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulato
 def emulator(http_emulator: Emulator) -> Emulator:
     """The emulator over HTTP; the pipe's test modules run over both (``either_emulator``)."""
     return http_emulator
+
+
+@pytest.fixture
+def no_faults_left(emulator: Emulator) -> Iterator[None]:
+    """Clear the faults a test set on its module's emulator, whatever the outcome."""
+    yield
+    emulator.clear_faults()
+
+
+def unique(prefix: str) -> str:
+    """A token name no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture(params=["http", "https"])

@@ -16,7 +16,6 @@ import json
 import logging
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,7 +35,7 @@ from jupyterlab_mlplatform_tokens.library import (
 )
 from jupyterlab_mlplatform_tokens.upstream import PipeRequest
 
-from .conftest import ROOT, Emulator, Pipe, call
+from .conftest import ROOT, Emulator, Pipe, call, unique
 
 STANDINS = ROOT / "standins"
 
@@ -76,14 +75,7 @@ def mlp_config(
     return {"backend": backend, "api_url": url, **mlp_settings}
 
 
-@pytest.fixture(autouse=True)
-def _no_faults_left(emulator: Emulator) -> Any:
-    yield
-    emulator.clear_faults()
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+pytestmark = pytest.mark.usefixtures("no_faults_left")
 
 
 async def bearer_of(pipe: Pipe, token: str) -> str:

@@ -8,7 +8,6 @@ import asyncio
 import logging
 import socket
 import time
-import uuid
 from typing import Any
 
 import pytest
@@ -26,7 +25,7 @@ from jupyterlab_mlplatform_tokens.upstream import (
     upstream_headers,
 )
 
-from .conftest import Emulator, Pipe
+from .conftest import Emulator, Pipe, unique
 
 
 def free_port() -> int:
@@ -53,14 +52,7 @@ def mlp_config(emulator: Emulator, mlp_settings: dict[str, Any]) -> dict[str, An
     return {**emulator.pipe_settings(), **mlp_settings}
 
 
-@pytest.fixture(autouse=True)
-def _no_faults_left(emulator: Emulator) -> Any:
-    yield
-    emulator.clear_faults()
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+pytestmark = pytest.mark.usefixtures("no_faults_left")
 
 
 # Units ---------------------------------------------------------------------------------
