@@ -1,10 +1,6 @@
 /** @jest-environment node */
 
-import { readFileSync } from 'fs';
-import { join } from 'path';
-
 import * as fc from 'fast-check';
-import { load } from 'js-yaml';
 
 import {
   REGISTRATION_TTL_MAX_SECONDS,
@@ -19,6 +15,14 @@ import {
   validateTtl,
   ValidationError
 } from '../../src/api';
+import {
+  contract,
+  contractAcceptsName,
+  type ISchema,
+  NAME_EXAMPLES,
+  nameCandidates,
+  schemas
+} from '../contract/schemas';
 
 function failure(check: () => unknown): ValidationError {
   try {
@@ -153,26 +157,6 @@ describe('validateTtl', () => {
 /**
  * The parts of an OpenAPI schema object the client's checks correspond to.
  */
-interface ISchema {
-  type?: string | string[];
-  pattern?: string;
-  minLength?: number;
-  maxLength?: number;
-  enum?: unknown[];
-  description?: string;
-  $ref?: string;
-  allOf?: ISchema[];
-  anyOf?: ISchema[];
-  properties?: Record<string, ISchema>;
-}
-
-interface IContract {
-  paths: Record<
-    string,
-    Record<string, { parameters?: { name: string; schema: ISchema }[] }>
-  >;
-  components: { schemas: Record<string, ISchema> };
-}
 
 /**
  * Seconds of a TTL text the contract's pattern matches, summed here
@@ -199,10 +183,6 @@ function accepts(check: () => unknown): boolean {
 
 describe('limits', () => {
   // The client's constants must say what the contract says.
-  const contract = load(
-    readFileSync(join(__dirname, '..', '..', 'api', 'openapi.yaml'), 'utf8')
-  ) as IContract;
-  const schemas = contract.components.schemas;
   const request = schemas.CreateRegisterTokenRequest.properties!;
 
   it('checks names with the contract TokenName schema', () => {
@@ -230,26 +210,14 @@ describe('limits', () => {
   });
 
   it('accepts names exactly where the contract pattern and lengths do', () => {
-    const name = schemas.TokenName;
-    const pattern = new RegExp(name.pattern!);
     fc.assert(
-      fc.property(
-        fc.string({
-          unit: fc.constantFrom('a', 'Z', '0', '.', '_', '-', ' ', '/', 'й'),
-          maxLength: 70
-        }),
-        text => {
-          const contractSays =
-            pattern.test(text) &&
-            text.length >= name.minLength! &&
-            text.length <= name.maxLength!;
-          expect([text, accepts(() => validateTokenName(text))]).toEqual([
-            text,
-            contractSays
-          ]);
-        }
-      ),
-      { examples: [['.'], ['..'], ['...'], ['a'.repeat(65)]] }
+      fc.property(nameCandidates, text => {
+        expect([text, accepts(() => validateTokenName(text))]).toEqual([
+          text,
+          contractAcceptsName(text)
+        ]);
+      }),
+      { examples: NAME_EXAMPLES }
     );
   });
 

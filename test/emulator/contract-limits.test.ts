@@ -7,9 +7,6 @@
  */
 
 import fc from 'fast-check';
-import { readFileSync } from 'fs';
-import { load } from 'js-yaml';
-import { join } from 'path';
 
 import {
   isValidName,
@@ -22,22 +19,12 @@ import {
   parseTtl,
   REGISTRATION_TTL_MAX_SECONDS
 } from '../../emulator/src/ttl';
-
-interface ISchema {
-  type?: string;
-  pattern?: string;
-  minLength?: number;
-  maxLength?: number;
-  description?: string;
-  enum?: string[];
-  properties?: Record<string, ISchema>;
-}
-
-const schemas = (
-  load(
-    readFileSync(join(__dirname, '..', '..', 'api', 'openapi.yaml'), 'utf8')
-  ) as { components: { schemas: Record<string, ISchema> } }
-).components.schemas;
+import {
+  contractAcceptsName,
+  NAME_EXAMPLES,
+  nameCandidates,
+  schemas
+} from '../contract/schemas';
 
 /** Seconds of a TTL text the contract pattern accepts. */
 function seconds(text: string): number {
@@ -63,22 +50,14 @@ describe("the emulator's input rules", () => {
     const name = schemas.TokenName;
     expect(NAME_PATTERN.source).toBe(name.pattern);
     expect(NAME_MAX_LENGTH).toBe(name.maxLength);
-    const pattern = new RegExp(name.pattern!);
     fc.assert(
-      fc.property(
-        fc.string({
-          unit: fc.constantFrom('a', 'Z', '0', '.', '_', '-', ' ', '/', 'й'),
-          maxLength: 70
-        }),
-        text => {
-          const contractSays =
-            pattern.test(text) &&
-            text.length >= name.minLength! &&
-            text.length <= name.maxLength!;
-          expect([text, isValidName(text)]).toEqual([text, contractSays]);
-        }
-      ),
-      { examples: [['.'], ['..'], ['...'], ['a'.repeat(65)]] }
+      fc.property(nameCandidates, text => {
+        expect([text, isValidName(text)]).toEqual([
+          text,
+          contractAcceptsName(text)
+        ]);
+      }),
+      { examples: NAME_EXAMPLES }
     );
   });
 
