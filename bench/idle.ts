@@ -63,6 +63,7 @@ import { join } from 'node:path';
 import { type IEmulator, startEmulator } from '../emulator/src/server';
 import {
   freePort,
+  labConfigLines,
   linkedLabextensions,
   saveActiveAdmin,
   useProjectPath,
@@ -224,15 +225,7 @@ class Subject {
       this.variant === 'with' ? null : PACKAGE
     );
     const lines = [
-      'c.ServerApp.ip = "127.0.0.1"',
-      'c.ServerApp.open_browser = False',
-      'c.ServerApp.allow_root = True',
-      'c.IdentityProvider.token = ""',
-      'c.ServerApp.disable_check_xsrf = True',
-      `c.ServerApp.root_dir = ${JSON.stringify(join(dir, 'root'))}`,
-      `c.LabApp.workspaces_dir = ${JSON.stringify(join(dir, 'workspaces'))}`,
-      `c.LabApp.user_settings_dir = ${JSON.stringify(join(dir, 'settings'))}`,
-      `c.LabApp.labextensions_path = [${JSON.stringify(labextensions)}]`,
+      ...labConfigLines(dir, labextensions),
       this.variant === 'with'
         ? `c.MLPlatformTokens.vault_path = ${JSON.stringify(join(dir, 'vault', 'vault.json'))}`
         : `c.ServerApp.jpserver_extensions = {${JSON.stringify(SERVER_EXTENSION)}: False}`

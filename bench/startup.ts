@@ -49,6 +49,7 @@ import { type IBrowser, launchChromium } from './chromium';
 import {
   buildProduction,
   freePort,
+  labConfigLines,
   linkedLabextensions,
   median,
   saveActiveAdmin,
@@ -98,15 +99,7 @@ function writeConfig(
   labextensions: string
 ): string {
   const lines = [
-    'c.ServerApp.ip = "127.0.0.1"',
-    'c.ServerApp.open_browser = False',
-    'c.ServerApp.allow_root = True',
-    'c.IdentityProvider.token = ""',
-    'c.ServerApp.disable_check_xsrf = True',
-    `c.ServerApp.root_dir = ${JSON.stringify(join(scratch, 'root'))}`,
-    `c.LabApp.workspaces_dir = ${JSON.stringify(join(scratch, 'workspaces'))}`,
-    `c.LabApp.user_settings_dir = ${JSON.stringify(join(scratch, 'settings'))}`,
-    `c.LabApp.labextensions_path = [${JSON.stringify(labextensions)}]`,
+    ...labConfigLines(scratch, labextensions),
     // window.jupyterapp, to see when the layout is restored (both variants).
     'c.LabApp.expose_app_in_browser = True'
   ];

@@ -200,3 +200,23 @@ export function linkedLabextensions(
   }
   return dir;
 }
+
+/**
+ * The lines of a `jupyter lab --config` file that the start-up and idle
+ * benches share: loopback, no browser, no token or XSRF check, and every
+ * folder JupyterLab writes (root, workspaces, settings) under `dir`, with
+ * the prebuilt extensions read from `labextensions` only.
+ */
+export function labConfigLines(dir: string, labextensions: string): string[] {
+  return [
+    'c.ServerApp.ip = "127.0.0.1"',
+    'c.ServerApp.open_browser = False',
+    'c.ServerApp.allow_root = True',
+    'c.IdentityProvider.token = ""',
+    'c.ServerApp.disable_check_xsrf = True',
+    `c.ServerApp.root_dir = ${JSON.stringify(join(dir, 'root'))}`,
+    `c.LabApp.workspaces_dir = ${JSON.stringify(join(dir, 'workspaces'))}`,
+    `c.LabApp.user_settings_dir = ${JSON.stringify(join(dir, 'settings'))}`,
+    `c.LabApp.labextensions_path = [${JSON.stringify(labextensions)}]`
+  ];
+}
