@@ -21,11 +21,10 @@
  *
  * Three series of 15 starts of each (STARTUP_SERIES, STARTUP_RUNS), each
  * printed with its medians, its spread (the middle half of the runs, p25 to
- * p75), how many requests to the server part the page sent before the shell
- * was ready, and how long after the layout was restored the first of them
- * started: the extension reads nothing before, so that its reads do not
- * compete with JupyterLab's own; the splash then fades out for 200 ms while
- * they run. Budget: page with/without ≤ 1.02 (p50) in every series; exits
+ * p75) and how many requests to the server part the page sent before the
+ * shell was ready. The extension sends none before the layout is restored
+ * (test/startup.test.ts), so that its reads do not compete with
+ * JupyterLab's own; they run while the splash fades out (200 ms). Budget: page with/without ≤ 1.02 (p50) in every series; exits
  * 1 when a series misses it.
  *
  * Needs `make setup` (`lib/` built, server part installed), `jupyter` and
@@ -75,8 +74,6 @@ interface ITiming {
   total: number;
   /** Requests to the server part sent before the shell was ready. */
   early: number;
-  /** When the first of them started, in ms after the layout was restored. */
-  afterRestored: number | null;
 }
 
 /**
@@ -98,11 +95,7 @@ function writeConfig(
   vaultPath: string,
   labextensions: string
 ): string {
-  const lines = [
-    ...labConfigLines(scratch, labextensions),
-    // window.jupyterapp, to see when the layout is restored (both variants).
-    'c.LabApp.expose_app_in_browser = True'
-  ];
+  const lines = [...labConfigLines(scratch, labextensions)];
   if (variant === 'with') {
     lines.push(`c.MLPlatformTokens.vault_path = ${JSON.stringify(vaultPath)}`);
   } else {
@@ -163,19 +156,13 @@ async function startLab(
 
 /**
  * Open `/lab` in a fresh context; return when the shell is ready, whether
- * the extension's panel is there, how many requests to the server part the
- * page sent before that, and how long after the layout was restored the
- * first of them started (page clock; negative: before).
+ * the extension's panel is there, and how many requests to the server part
+ * the page sent before that.
  */
 async function openLab(
   browser: IBrowser,
   port: number
-): Promise<{
-  readyAt: number;
-  hasPanel: boolean;
-  early: number;
-  afterRestored: number | null;
-}> {
+): Promise<{ readyAt: number; hasPanel: boolean; early: number }> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -186,14 +173,6 @@ async function openLab(
         early++;
       }
     });
-    // When the layout is restored, on the page's clock. A string, as tsx
-    // would add helpers of its own to a function's source.
-    await page.addInitScript(`(function wait() {
-      if (!window.jupyterapp) { setTimeout(wait, 5); return; }
-      window.jupyterapp.restored.then(function () {
-        window.mlpRestoredAt = performance.now();
-      });
-    })();`);
     await page.goto(`http://127.0.0.1:${port}/lab`, {
       waitUntil: 'commit'
     });
@@ -207,17 +186,7 @@ async function openLab(
     const readyAt = performance.now();
     ready = true;
     const hasPanel = (await page.$('#jp-mlpTokens-panel')) !== null;
-    const afterRestored = (await page.evaluate((routes: string) => {
-      const restoredAt = (window as { mlpRestoredAt?: number }).mlpRestoredAt;
-      const starts = performance
-        .getEntriesByType('resource')
-        .filter(entry => new URL(entry.name).pathname.startsWith(routes))
-        .map(entry => entry.startTime);
-      return restoredAt === undefined || starts.length === 0
-        ? null
-        : Math.min(...starts) - restoredAt;
-    }, ROUTES)) as number | null;
-    return { readyAt, hasPanel, early, afterRestored };
+    return { readyAt, hasPanel, early };
   } finally {
     await context.close();
   }
@@ -272,8 +241,7 @@ async function main(): Promise<void> {
         const {
           readyAt: pageReady,
           hasPanel,
-          early,
-          afterRestored
+          early
         } = await openLab(chromium, port);
         if (hasPanel !== (variant === 'with')) {
           throw new Error(
@@ -284,8 +252,7 @@ async function main(): Promise<void> {
           server: readyAt - startedAt,
           page: pageReady - pageStart,
           total: readyAt - startedAt + (pageReady - pageStart),
-          early,
-          afterRestored
+          early
         };
       } finally {
         await stop(server);
@@ -361,14 +328,8 @@ function report(timings: ISeries, index: number): void {
     );
   }
   const early = median(timings.with.map(t => t.early));
-  const after = timings.with
-    .map(t => t.afterRestored)
-    .filter((value): value is number => value !== null);
   console.log(
-    `requests to the server part before the shell was ready: ${early} per start (p50); ` +
-      (after.length > 0
-        ? `the first one ${Math.min(...after).toFixed(1)} ms after the layout was restored (earliest of ${after.length} starts; a few ms either side is the same moment, seen by a callback of its own)`
-        : 'none finished by then')
+    `requests to the server part before the shell was ready: ${early} per start (p50)`
   );
   console.log('');
 }
