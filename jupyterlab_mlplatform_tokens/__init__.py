@@ -32,6 +32,10 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
 
     config = MLPlatformTokens(parent=server_app)
     setup_handlers(server_app.web_app, build_context(server_app, config))
+    if config.kernel_websocket_nodelay:
+        from .kernel_websockets import install
+
+        install(server_app.web_app)
     server_app.log.info(
         "jupyterlab_mlplatform_tokens %s loaded (upstream API %s)",
         __version__,

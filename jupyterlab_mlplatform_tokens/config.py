@@ -105,6 +105,17 @@ class MLPlatformTokens(Configurable):
         ),
     )
 
+    kernel_websocket_nodelay = Bool(
+        True,
+        config=True,
+        help=(
+            "Send kernel messages to the browser without Nagle's delay (TCP_NODELAY on "
+            "the server's kernel websockets). Without it every execute round trip waits "
+            "about 40 ms for a delayed ACK, which makes a token switch reaching many "
+            "kernels slow; it applies to every kernel websocket of this server."
+        ),
+    )
+
     backend = Enum(
         ["auto", "http", "library"],
         default_value="auto",
