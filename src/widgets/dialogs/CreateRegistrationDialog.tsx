@@ -237,6 +237,10 @@ export class RegistrationFormBody
         if (!this.node.contains(document.activeElement)) {
           field.focus();
         }
+        // The dialog listens for `input` only once it is attached itself,
+        // after this body: a form rendered before then has its first check
+        // unseen, so tell it again now that it listens.
+        field.dispatchEvent(new Event('input', { bubbles: true }));
       } else if (--frames > 0) {
         requestAnimationFrame(focus);
       }
