@@ -18,22 +18,29 @@ export function plugin(id: string): (typeof plugins)[number] {
 }
 
 /**
- * An application whose server answers each request with `answer(path)`
- * (the path below `/mlplatform-tokens/`) and records its full path in
- * `requests`; its layout is restored when `restored` resolves.
+ * An application whose server answers as the server part does (a configured
+ * status, no invitations, the saved tokens `vault`) and records each full
+ * path in `requests`; its layout is restored when `restored` resolves.
  */
 export function fakeApp(options: {
   requests: string[];
-  answer: (path: string) => unknown;
+  vault?: { tokens: unknown[]; active_id: string | null };
   restored?: Promise<void>;
 }): JupyterFrontEnd {
+  const vault = options.vault ?? { tokens: [], active_id: null };
   const serverSettings = ServerConnection.makeSettings({
     baseUrl: 'http://localhost:8888/',
     fetch: async (input: RequestInfo) => {
       const url = new URL((input as Request).url);
       options.requests.push(url.pathname);
       const path = url.pathname.replace('/mlplatform-tokens/', '');
-      return new Response(JSON.stringify(options.answer(path)));
+      const body =
+        path === 'status'
+          ? { version: '0', api_configured: true, api_url: '' }
+          : path === 'invitations'
+            ? { invitations: [] }
+            : vault;
+      return new Response(JSON.stringify(body));
     }
   });
   return {

@@ -18,14 +18,7 @@ describe('the start of a page', () => {
   beforeEach(() => {
     requests = [];
     restored = new PromiseDelegate<void>();
-    const app = fakeApp({
-      requests,
-      answer: path =>
-        path === 'status'
-          ? { version: '0', api_configured: true, api_url: '' }
-          : { tokens: [], active_id: null },
-      restored: restored.promise
-    });
+    const app = fakeApp({ requests, restored: restored.promise });
     vault = plugin('jupyterlab-mlplatform-tokens:vault').activate(
       app
     ) as IVaultModel;

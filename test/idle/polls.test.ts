@@ -103,12 +103,7 @@ describe('every periodic job of an idle tab', () => {
       });
     const app = fakeApp({
       requests,
-      answer: path =>
-        path === 'status'
-          ? { version: '0', api_configured: true, api_url: '' }
-          : path === 'invitations'
-            ? { invitations: [] }
-            : { tokens: [ADMIN], active_id: ADMIN.id }
+      vault: { tokens: [ADMIN], active_id: ADMIN.id }
     });
     vault = plugin('jupyterlab-mlplatform-tokens:vault').activate(
       app

@@ -16,6 +16,15 @@ import {
 const PYTHON = path.resolve(__dirname, '../../.venv/bin/python');
 const VALUE = 'mlp.Tok-en_9~!#%&*+/=?^`{|}';
 
+/** The SHA-256 of `text`, as Python computes it. */
+function sha256(text: string): string {
+  return execFileSync(PYTHON, [
+    '-c',
+    'import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest(), end="")',
+    text
+  ]).toString();
+}
+
 /**
  * Values the vault refuses (400): the builders refuse them too.
  */
@@ -214,14 +223,6 @@ describe('running the Python snippet', () => {
     return { stdout: result.stdout, stderr: result.stderr };
   }
 
-  function sha256(text: string): string {
-    return execFileSync(PYTHON, [
-      '-c',
-      'import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest(), end="")',
-      text
-    ]).toString();
-  }
-
   it('sets the variable, prints nothing and leaves no trace', () => {
     const code = buildSnippet('python', ['MLP_REFRESH_TOKEN'], VALUE);
     const { stdout, stderr } = run(code);
@@ -282,14 +283,6 @@ describe('evaluating the Python expression', () => {
       encoding: 'utf-8'
     });
     return { stdout: result.stdout, stderr: result.stderr };
-  }
-
-  function sha256(text: string): string {
-    return execFileSync(PYTHON, [
-      '-c',
-      'import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest(), end="")',
-      text
-    ]).toString();
   }
 
   it.each(['plain', 'with names such as list or dict bound'])(

@@ -552,6 +552,14 @@ describe('KernelSync', () => {
       );
     };
 
+    /** Every kernel ends with 'a', and the sync says so. */
+    function expectAllOnA(kernels: FakeKernel[], sync: KernelSync): void {
+      expect(kernels.map(lastValue)).toEqual(kernels.map(() => 'value-aaaa'));
+      expect(sync.kernels.map(k => [k.sync, k.fingerprint])).toEqual(
+        kernels.map(() => ['synced', '****aaaa'])
+      );
+    }
+
     function threeKernels() {
       const context = setup();
       const kernels = ['k1', 'k2', 'k3'].map(id => new FakeKernel(id));
@@ -575,14 +583,7 @@ describe('KernelSync', () => {
           await tick();
         }
       }
-      expect(kernels.map(lastValue)).toEqual([
-        'value-aaaa',
-        'value-aaaa',
-        'value-aaaa'
-      ]);
-      expect(sync.kernels.map(k => [k.sync, k.fingerprint])).toEqual(
-        kernels.map(() => ['synced', '****aaaa'])
-      );
+      expectAllOnA(kernels, sync);
       sync.dispose();
     });
 
@@ -609,14 +610,7 @@ describe('KernelSync', () => {
           )
         )
       ).toEqual([]);
-      expect(kernels.map(lastValue)).toEqual([
-        'value-aaaa',
-        'value-aaaa',
-        'value-aaaa'
-      ]);
-      expect(sync.kernels.map(k => [k.sync, k.fingerprint])).toEqual(
-        kernels.map(() => ['synced', '****aaaa'])
-      );
+      expectAllOnA(kernels, sync);
       sync.dispose();
     });
 
@@ -644,14 +638,7 @@ describe('KernelSync', () => {
         }
         await settle();
         expect(kernels.map(kernel => kernel.sent.length)).toEqual([2, 2, 2]);
-        expect(kernels.map(lastValue)).toEqual([
-          'value-aaaa',
-          'value-aaaa',
-          'value-aaaa'
-        ]);
-        expect(sync.kernels.map(k => [k.sync, k.fingerprint])).toEqual(
-          kernels.map(() => ['synced', '****aaaa'])
-        );
+        expectAllOnA(kernels, sync);
         sync.dispose();
       } finally {
         jest.useRealTimers();
@@ -676,14 +663,7 @@ describe('KernelSync', () => {
       }
       await tick();
       expect(kernels.map(kernel => kernel.sent.length)).toEqual([3, 3, 3]);
-      expect(kernels.map(lastValue)).toEqual([
-        'value-aaaa',
-        'value-aaaa',
-        'value-aaaa'
-      ]);
-      expect(sync.kernels.map(k => [k.sync, k.fingerprint])).toEqual(
-        kernels.map(() => ['synced', '****aaaa'])
-      );
+      expectAllOnA(kernels, sync);
       sync.dispose();
     });
   });
