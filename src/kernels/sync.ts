@@ -65,6 +65,7 @@ export class KernelSync implements IKernelSync, IDisposable {
     this._registry.restarted.connect(this._onRestarted, this);
     this._kernelspecs.specsChanged.connect(this._publish, this);
     this._vault.activeChanged.connect(this._onActiveChanged, this);
+    this._vault.changed.connect(this._onVaultChanged, this);
     if (this._vault.loaded) {
       this._baseline(this._vault.active);
     }
@@ -120,11 +121,22 @@ export class KernelSync implements IKernelSync, IDisposable {
     this._isDisposed = true;
     this._generation++;
     this._vault.activeChanged.disconnect(this._onActiveChanged, this);
+    this._vault.changed.disconnect(this._onVaultChanged, this);
     this._kernelspecs.specsChanged.disconnect(this._publish, this);
     this._registry.dispose();
     this._cache = null;
     this._states.clear();
     Signal.clearData(this);
+  }
+
+  /**
+   * A first read with no active token changes no active token, so it comes
+   * only as a change of the vault: the baseline is then "none".
+   */
+  private _onVaultChanged(): void {
+    if (!this._loaded && this._vault.active === null) {
+      this._baseline(null);
+    }
   }
 
   private _onActiveChanged(_: IVaultModel, active: IActiveToken | null): void {

@@ -188,6 +188,13 @@ class FakeVault {
     FakeVault,
     { id: string; fingerprint: string } | null
   >(this);
+  readonly changed = new Signal<FakeVault, void>(this);
+  /** The first read, of a vault with no active token: only `changed`. */
+  loadEmpty(): void {
+    this.loaded = true;
+    this.active = null;
+    this.changed.emit();
+  }
   values: Record<string, string> = { a: 'value-aaaa', b: 'value-bbbb' };
   /** Reads of values held back until released. */
   held: Record<string, () => void> = {};
@@ -257,6 +264,35 @@ function setup() {
 }
 
 describe('KernelSync', () => {
+  it('sends the first token to running kernels when the vault was read with none active', async () => {
+    const sessions = new FakeSessions();
+    const notebooks = new FakeTracker();
+    const vault = new FakeVault();
+    vault.loaded = false;
+    vault.active = null;
+    const sync = new KernelSync({
+      vault: vault as never,
+      status: status as never,
+      sessions: sessions as never,
+      kernelspecs: specs as never,
+      notebooks: notebooks as never,
+      consoles: new FakeTracker() as never,
+      trans: nullTranslator.load('jupyterlab_mlplatform_tokens')
+    });
+    const kernel = new FakeKernel('k1');
+    notebooks.add(new FakeWidget('a.ipynb', kernel));
+    await tick();
+    vault.loadEmpty();
+    await tick();
+    vault.switchTo('b');
+    await tick();
+    expect(kernel.sent).toHaveLength(1);
+    expect(kernel.sent[0].expression).toContain(
+      Buffer.from('value-bbbb').toString('hex')
+    );
+    sync.dispose();
+  });
+
   it('sends one injection per kernel on a switch, even when a notebook and a console share it', async () => {
     const { notebooks, consoles, vault, sync } = setup();
     const viaNotebook = new FakeKernel('k1');
