@@ -370,14 +370,17 @@ async function activeValue(page, state, role) {
  */
 async function openPanel(page) {
   const panel = page.locator(PANEL);
-  if (!(await panel.isVisible())) {
-    await page
-      .locator(
-        '.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="jp-mlpTokens-panel"]'
-      )
-      .click();
-  }
-  await expect(panel).toBeVisible();
+  const tab = page.locator(
+    '.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="jp-mlpTokens-panel"]'
+  );
+  // The tab toggles the panel, and a page still restoring its layout may
+  // show the panel just after a click: click again until it stays shown.
+  await expect(async () => {
+    if (!(await panel.isVisible())) {
+      await tab.click();
+    }
+    await expect(panel).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 30 * 1000 });
   return panel;
 }
 
