@@ -263,6 +263,16 @@ function setup() {
   return { sessions, notebooks, consoles, vault, sync };
 }
 
+/** `setup()` with three notebooks, each on a kernel of its own. */
+function threeKernels() {
+  const context = setup();
+  const kernels = ['k1', 'k2', 'k3'].map(id => new FakeKernel(id));
+  kernels.forEach((kernel, i) =>
+    context.notebooks.add(new FakeWidget(`${i}.ipynb`, kernel))
+  );
+  return { ...context, kernels };
+}
+
 describe('KernelSync', () => {
   it('sends the first token to running kernels when the vault was read with none active', async () => {
     const sessions = new FakeSessions();
@@ -494,11 +504,7 @@ describe('KernelSync', () => {
   });
 
   it('reports a kernel whose expression failed, and only that one', async () => {
-    const { notebooks, vault, sync } = setup();
-    const kernels = ['k1', 'k2', 'k3'].map(id => new FakeKernel(id));
-    kernels.forEach((kernel, i) =>
-      notebooks.add(new FakeWidget(`${i}.ipynb`, kernel))
-    );
+    const { vault, sync, kernels } = threeKernels();
     await started(kernels);
     vault.switchTo('b');
     await tick();
@@ -549,11 +555,7 @@ describe('KernelSync', () => {
   });
 
   it('does not wait for a kernel that dies mid-switch', async () => {
-    const { notebooks, vault, sync } = setup();
-    const kernels = ['k1', 'k2', 'k3'].map(id => new FakeKernel(id));
-    kernels.forEach((kernel, i) =>
-      notebooks.add(new FakeWidget(`${i}.ipynb`, kernel))
-    );
+    const { vault, sync, kernels } = threeKernels();
     await started(kernels);
     vault.switchTo('b');
     await tick();
@@ -594,15 +596,6 @@ describe('KernelSync', () => {
       expect(sync.kernels.map(k => [k.sync, k.fingerprint])).toEqual(
         kernels.map(() => ['synced', '****aaaa'])
       );
-    }
-
-    function threeKernels() {
-      const context = setup();
-      const kernels = ['k1', 'k2', 'k3'].map(id => new FakeKernel(id));
-      kernels.forEach((kernel, i) =>
-        context.notebooks.add(new FakeWidget(`${i}.ipynb`, kernel))
-      );
-      return { ...context, kernels };
     }
 
     it('while its requests are in flight: the last value everywhere', async () => {
