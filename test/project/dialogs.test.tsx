@@ -244,11 +244,12 @@ describe('ShowOnceBody', () => {
     jest.useFakeTimers();
     const start = Date.now();
     let now = start;
+    const guard = new ShowOnceClipboard({ clipboard: fakeClipboard() });
     const body = new ShowOnceBody({
       value: VALUE,
       facts: { ...facts, expires_at: new Date(start + 90_000).toISOString() },
       trans,
-      clipboard: new ShowOnceClipboard({ clipboard: fakeClipboard() }),
+      clipboard: guard,
       now: () => now
     });
     const countdown = body.node.querySelector('[role="timer"]')!;
@@ -260,6 +261,7 @@ describe('ShowOnceBody', () => {
     jest.advanceTimersByTime(1000);
     expect(countdown.textContent).toBe('This registration token has expired.');
     body.dispose();
+    guard.dispose();
     expect(jest.getTimerCount()).toBe(0);
   });
 
