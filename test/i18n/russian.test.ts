@@ -203,6 +203,7 @@ describe('Russian readings of TTLs', () => {
 
   it('counts down the show-once dialog in Russian', async () => {
     const trans = await russian();
+    const guard = new ShowOnceClipboard({ clearAfterSeconds: 0 });
     const body = new ShowOnceBody({
       value: 'reg_value_1234',
       facts: {
@@ -212,13 +213,14 @@ describe('Russian readings of TTLs', () => {
         refresh_ttl: '2h'
       },
       trans,
-      clipboard: new ShowOnceClipboard({ clearAfterSeconds: 0 }),
+      clipboard: guard,
       now: () => NOW
     });
     expect(
       body.node.querySelector('.jp-mlpTokens-countdown')?.textContent
     ).toBe('Действует еще 2 ч 45 мин 30 с');
     body.dispose();
+    guard.dispose();
   });
 
   it('writes the message for the colleague in Russian', async () => {
