@@ -117,7 +117,7 @@ class StatusHandler(BaseHandler):
         except VaultError as failure:
             error = failure
         problem = self.context.service.vault.path_problem
-        backend = self.context.upstream.describe()
+        backend = await self.context.upstream.describe()
         self.write_json(
             {
                 "version": __version__,
@@ -125,6 +125,7 @@ class StatusHandler(BaseHandler):
                 "api_url": config.api_origin() if backend["backend"] == "http" else "",
                 "backend": backend["backend"],
                 "library_version": backend["library_version"],
+                "library_problem": backend["library_problem"],
                 "env_names": list(config.env_names),
                 "redact_on_save": config.redact_on_save,
                 "vault": {

@@ -2,16 +2,19 @@
 
 ML Platform's HTTP API is not published; the vendor's Python library is its
 documented interface. With ``c.MLPlatformTokens.backend = "library"`` (or
-``"auto"`` and no API URL), the calls the browser sends to
-``/mlplatform-tokens/upstream/`` are answered here instead of being forwarded,
-in the same shapes (``api/openapi.yaml``), so the browser's typed client works
-unchanged:
+``"auto"``, no API URL, and a library that imports), the calls the browser
+sends to ``/mlplatform-tokens/upstream/`` are answered here instead of being
+forwarded, in the same shapes (``api/openapi.yaml``), so the browser's typed
+client works unchanged:
 
 - ``POST auth/refresh`` checks the access token with ``who_am_i()`` and answers
   a *handle* as the bearer: random, meaningless anywhere but in this server
-  process, mapped here to the access token for at most
-  :data:`HANDLE_SECONDS` (never past the token's own expiry), then forgotten.
-  The access token is kept in memory only, for that long;
+  process, mapped here to the access token and to the library's ``MLPlatform``
+  made for it (which keeps its own bearer, as it would in a notebook) for at
+  most :data:`HANDLE_SECONDS` (never past the token's own expiry), then
+  forgotten: expired handles are swept on every lookup and refresh, and a timer
+  sweeps them at the moment the earliest one expires, so no access token stays
+  in memory past its handle's expiry;
 - ``GET tokens/me`` → ``who_am_i()``; ``GET tokens`` →
   ``get_project_tokens_info()``; ``DELETE tokens/<name>`` →
   ``delete_token(token_name=...)``; ``POST register-tokens`` →
@@ -19,29 +22,52 @@ unchanged:
   ``MLPlatform().create_refresh_token(...)``, then ``who_am_i()`` of the new
   token (best effort: the value is answered even when that fails).
 
+The library is imported once, in a thread of the pool, at the first call (or
+the first ``/status``); its outcome is kept for the server's lifetime. Any
+exception of the import (``SystemExit`` included) makes the library unusable,
+with the reason in ``/status`` and ``UpstreamLibraryMissing`` for every call.
+
 The library blocks: each call runs in a thread of a small pool
-(``library_concurrency``) and is waited for at most ``upstream_timeout``
-seconds. What it prints is discarded, and its log records are dropped, so no
-value reaches a log or a notebook. Every exception becomes the contract's error
-shape: the vendor's ``ForbiddenException`` text ``<Response [403]>. Info:
-{json}`` is read for ``status``, ``errorCode`` and ``errorParams.field`` (or
-the ``warnorCode``/``warnorParams`` spelling of one of the vendor's examples);
-network failures are ``UpstreamUnavailable``; an answer whose shape is not
-understood is ``UpstreamLibraryUnsupported``, naming the library's version and
-the way out (``api_url``). The library's classes are not documented field by
-field: what is read from them is in :func:`token_info` and the ``_value_of``
-helpers.
+(``library_concurrency``); at most :data:`MAX_QUEUED` more wait for a thread,
+and calls beyond that are refused at once with 503
+``ServiceUnavailableException`` and ``Retry-After`` (as the HTTP pipe refuses
+calls beyond its in-flight limit). A call is waited for at most
+``upstream_timeout`` seconds; one that has not started by then is cancelled
+and never starts (504 ``UpstreamTimeout``). A started call cannot be stopped:
+a read or an administrator's call that outlives its deadline is answered 504
+and its late result dropped. A redemption (``create_refresh_token``) is the
+exception: once started it is waited for until the library returns, because
+the access token it mints exists on the platform from then on and could not be
+found again if its value were dropped; the deadline only keeps it from
+starting late.
+
+What the library prints is discarded (``sys.stdout``/``sys.stderr`` and their
+``buffer`` drop the pool's writes and pass every other thread's on, and forward
+everything else, ``fileno()`` and ``encoding`` included, to the real stream);
+the library's own loggers lose their handlers, and every handler of the process
+drops the records logged from the pool's threads (urllib3's and requests'
+included), so no value reaches a log or a notebook. Every exception, including
+those that are not ``Exception``, becomes the contract's error shape: the
+vendor's ``ForbiddenException`` is a 403 refusal whatever its text; its text
+``<Response [403]>. Info: {json}`` is read for ``status``, ``errorCode`` and
+``errorParams.field`` (or the ``warnorCode``/``warnorParams`` spelling of one
+of the vendor's examples); a body that is not JSON is ``UpstreamProtocolError``
+(as on the HTTP pipe); network failures are ``UpstreamUnavailable``; an answer
+whose shape is not understood is ``UpstreamLibraryUnsupported``, naming the
+library's version (also as ``params.library_version``) and the way out
+(``api_url``). The library's classes are not documented field by field: what is
+read from them is in :func:`token_info` and the ``_value_of`` helpers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import dataclasses
 import importlib
 import importlib.metadata
 import importlib.util
-import io
 import json
 import logging
 import re
@@ -71,8 +97,15 @@ HANDLE_SECONDS = 300
 #: Most handles kept at once (the oldest are forgotten first).
 MAX_HANDLES = 1024
 
-#: The prefix of the pool's threads, by which their log records are dropped.
+#: Most calls that wait for a free thread; more are refused with 503 and Retry-After.
+MAX_QUEUED = 8
+
+#: The prefix of the pool's threads, by which their prints and log records are dropped.
 THREAD_PREFIX = "mlp-library"
+
+#: Loggers of HTTP libraries the vendor's library may use, whose handlers must not
+#: see the pool's records (covered by the sweep over every handler, named for clarity).
+HTTP_LOGGERS = ("urllib3", "requests", "httpx", "httpcore")
 
 _INFO = re.compile(r"<Response \[(\d{3})\]>\.\s*Info:\s*(\{.*\})\s*$", re.DOTALL)
 _TTL = re.compile(r"(?:([0-9]{1,9})h)?(?:([0-9]{1,9})m)?(?:([0-9]{1,9})s)?")
@@ -95,6 +128,25 @@ class _Rejected(Exception):
         self.field = field
 
 
+class _LibraryUnsupported(PipeError):
+    """``UpstreamLibraryUnsupported``, with the library's version as ``params.library_version``."""
+
+    def __init__(self, version: str) -> None:
+        super().__init__(
+            502,
+            "UpstreamLibraryUnsupported",
+            "backend",
+            f"The ML Platform library (mlplatform_client {version}) answered in a way this "
+            "extension does not understand; ask the administrator to set "
+            "c.MLPlatformTokens.api_url to use the HTTP API, or to install a supported "
+            "version of the library.",
+        )
+        self.params = {"library_version": version}
+
+    def body(self) -> dict[str, Any]:
+        return {**super().body(), "params": dict(self.params)}
+
+
 class _DropLibraryRecords(logging.Filter):
     """Drops the log records of the library's calls (they may hold values)."""
 
@@ -111,22 +163,59 @@ def _in_pool_thread() -> bool:
     return threading.current_thread().name.startswith(THREAD_PREFIX)
 
 
-class _QuietInPool(io.TextIOBase):
+class _QuietBuffer:
+    """A stream's ``buffer`` that drops what the pool's threads write."""
+
+    def __init__(self, buffer: Any) -> None:
+        self._buffer = buffer
+
+    def write(self, data: Any) -> int:
+        if _in_pool_thread():
+            return len(data)
+        return self._buffer.write(data)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        if not _in_pool_thread():
+            self._buffer.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._buffer, name)
+
+
+class _QuietInPool:
     """A stand-in for ``sys.stdout``/``sys.stderr`` that drops what the pool's threads
     write and passes everything else on (``contextlib.redirect_stdout`` would swap the
-    stream of every thread, and two calls at once would restore each other's)."""
+    stream of every thread, and two calls at once would restore each other's). Not an
+    ``io.TextIOBase``: that class answers ``fileno()``, ``encoding`` and ``writable()``
+    itself (wrongly), where every attribute must come from the real stream."""
 
     def __init__(self, stream: Any) -> None:
         self.stream = stream
+        self._buffer: _QuietBuffer | None = None
 
     def write(self, text: str) -> int:
         if _in_pool_thread():
             return len(text)
         return self.stream.write(text)
 
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
     def flush(self) -> None:
         if not _in_pool_thread():
             self.stream.flush()
+
+    @property
+    def buffer(self) -> _QuietBuffer:
+        real = self.stream.buffer  # AttributeError when the real stream has none
+        if self._buffer is None or self._buffer._buffer is not real:
+            self._buffer = _QuietBuffer(real)
+        return self._buffer
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)
@@ -138,29 +227,80 @@ def _silence_pool_threads() -> None:
         stream = getattr(sys, name)
         if stream is not None and not isinstance(stream, _QuietInPool):
             setattr(sys, name, _QuietInPool(stream))
-    for handler in logging.getLogger().handlers:
-        if _DROP not in handler.filters:
-            handler.addFilter(_DROP)
+    loggers = [logging.getLogger()] + [
+        item
+        for item in list(logging.Logger.manager.loggerDict.values())
+        if isinstance(item, logging.Logger)
+    ]
+    for logger in loggers:
+        name = logger.name
+        if name == LIBRARY_MODULE or name.startswith(f"{LIBRARY_MODULE}."):
+            for handler in list(logger.handlers):
+                if not isinstance(handler, logging.NullHandler):
+                    logger.removeHandler(handler)
+            if not logger.handlers:
+                logger.addHandler(logging.NullHandler())
+            logger.propagate = False
+            continue
+        for handler in list(logger.handlers):
+            if _DROP not in handler.filters:
+                handler.addFilter(_DROP)
 
 
 def library_available() -> bool:
-    """Whether ``mlplatform_client`` can be imported (without importing it)."""
+    """Whether ``mlplatform_client`` can be found (without importing it)."""
     try:
         return importlib.util.find_spec(LIBRARY_MODULE) is not None
     except (ImportError, ValueError):
         return False
 
 
-def library_version() -> str | None:
-    """The installed library's version, or None when it is not installed."""
-    if not library_available():
+def library_version(module: Any = None) -> str | None:
+    """The version of the imported library ``module``, or None when there is none."""
+    if module is None:
         return None
     for name in ("mlplatform-client", "mlplatform_client"):
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             return importlib.metadata.version(name)
-    # Not imported here (it would run the library's import on the event loop).
-    module = sys.modules.get(LIBRARY_MODULE)
     return str(getattr(module, "__version__", "unknown"))
+
+
+@dataclasses.dataclass
+class _Handle:
+    """What a handle stands for: the access token, until when, and its ``MLPlatform``."""
+
+    token: str
+    until: float
+    client: Any
+
+
+def _busy() -> PipeError:
+    return PipeError(
+        503,
+        "ServiceUnavailableException",
+        "upstream",
+        "Too many ML Platform API calls are under way; try again in a moment.",
+        retry_after="1",
+    )
+
+
+def _stopping() -> PipeError:
+    return PipeError(
+        503,
+        "ServiceUnavailableException",
+        "upstream",
+        "This server is stopping; try again once it is back.",
+        retry_after="5",
+    )
+
+
+def _not_json() -> PipeError:
+    return PipeError(
+        502,
+        "UpstreamProtocolError",
+        "body",
+        "The ML Platform API answered with a body that is not JSON.",
+    )
 
 
 class LibraryUpstream:
@@ -175,24 +315,62 @@ class LibraryUpstream:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.timeout = timeout
+        self._concurrency = concurrency
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=THREAD_PREFIX)
         self._log = log or _LOG
         self._clock = clock
-        self._handles: dict[str, tuple[str, float]] = {}
+        self._handles: dict[str, _Handle] = {}
         self._lock = threading.Lock()
         self._module: Any = None
-        self._in_flight = 0
+        self._problem: str | None = None
+        self._probe: concurrent.futures.Future[None] | None = None
+        self._admitted = 0
+        self._sweeper: asyncio.TimerHandle | None = None
+        self._closed = False
 
     @property
     def in_flight(self) -> int:
-        """Library calls not yet finished (including ones whose caller went away)."""
-        return self._in_flight
+        """Library calls running or waiting for a thread (including ones whose caller
+        went away)."""
+        return self._admitted
+
+    @property
+    def version(self) -> str | None:
+        """The imported library's version (None until it imported)."""
+        return library_version(self._module)
+
+    @property
+    def problem(self) -> str | None:
+        """Why the library cannot be used (None while it imports or before it is tried)."""
+        return self._problem
+
+    def imported_now(self) -> bool:
+        """Whether the library has been imported already (no waiting)."""
+        return self._module is not None
+
+    async def imported(self) -> bool:
+        """Import the library once (in a pool thread) and tell whether it worked."""
+        if self._module is not None:
+            return True
+        if self._problem is not None:
+            return False
+        if self._probe is None:
+            try:
+                self._probe = self._pool.submit(self._import)
+            except RuntimeError:  # the pool is shut down
+                return False
+        await asyncio.shield(asyncio.wrap_future(self._probe))
+        return self._module is not None
 
     def close(self) -> None:
         """Let the pool's threads end once their calls are done; forget every handle."""
+        self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
         with self._lock:
             self._handles.clear()
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
 
     async def forward(self, request: PipeRequest) -> PipeResponse:
         """Check and answer one call; every outcome is a response, never an exception."""
@@ -223,28 +401,28 @@ class LibraryUpstream:
             return await self._refresh(data)
         if (method, route) == ("POST", "register-tokens/redeem"):
             return await self._redeem(data)
-        token = self._token_for(handle)
+        token, client = self._token_for(handle)
         if (method, route) == ("GET", "tokens/me"):
-            info = await self._call(lambda lib: lib.MLPlatform(token).who_am_i(), [token])
+            info = await self._call(lambda lib: client.who_am_i(), [token])
             return _json(200, self._described(info))
         if (method, route) == ("GET", "tokens"):
-            listed = await self._call(
-                lambda lib: lib.MLPlatform(token).get_project_tokens_info(), [token]
-            )
+            listed = await self._call(lambda lib: client.get_project_tokens_info(), [token])
             return _json(200, {"tokens": [self._described(item) for item in _items(listed)]})
         if method == "DELETE" and segments[0] == "tokens":
             name = segments[1]
-            await self._call(
-                lambda lib: lib.MLPlatform(token).delete_token(token_name=name), [token]
-            )
+            await self._call(lambda lib: client.delete_token(token_name=name), [token])
             return PipeResponse(status=204)
-        return await self._create_register_token(data, token)
+        return await self._create_register_token(data, token, client)
 
     async def _refresh(self, data: Any) -> PipeResponse:
         token = _string_field(data, "refresh_token")
-        info = self._described(
-            await self._call(lambda lib: lib.MLPlatform(token).who_am_i(), [token])
-        )
+
+        def check(lib: Any) -> tuple[Any, Any]:
+            client = lib.MLPlatform(token)
+            return client, client.who_am_i()
+
+        client, answer = await self._call(check, [token])
+        info = self._described(answer)
         seconds = HANDLE_SECONDS
         if info["exp"] is not None:
             left = (
@@ -256,14 +434,14 @@ class LibraryUpstream:
         handle = secrets.token_urlsafe(32)
         with self._lock:
             now = self._clock()
-            for key in [key for key, (_, until) in self._handles.items() if until <= now]:
-                del self._handles[key]
+            self._sweep_locked(now)
             while len(self._handles) >= MAX_HANDLES:
                 del self._handles[next(iter(self._handles))]
-            self._handles[handle] = (token, now + seconds)
+            self._handles[handle] = _Handle(token, now + seconds, client)
+        self._schedule_sweep()
         return _json(200, {"access_token": handle, "token_type": "Bearer", "expires_in": seconds})
 
-    async def _create_register_token(self, data: Any, token: str) -> PipeResponse:
+    async def _create_register_token(self, data: Any, token: str, client: Any) -> PipeResponse:
         name = _string_field(data, "client_name")
         access_ttl = _string_field(data, "access_ttl")
         seconds = _ttl_seconds(access_ttl)
@@ -280,7 +458,7 @@ class LibraryUpstream:
 
         def create(lib: Any) -> Any:
             kinds = importlib.import_module(f"{LIBRARY_MODULE}.serializers.auth").MLPTokenType
-            return lib.MLPlatform(token).create_register_token(
+            return client.create_register_token(
                 client_name=name,
                 access_ttl=access_ttl,
                 refresh_ttl=refresh_ttl,
@@ -303,8 +481,11 @@ class LibraryUpstream:
 
     async def _redeem(self, data: Any) -> PipeResponse:
         registration = _string_field(data, "register_token")
+        # Once started, waited for however long it takes (see the module's docstring).
         minted = await self._call(
-            lambda lib: lib.MLPlatform().create_refresh_token(registration), [registration]
+            lambda lib: lib.MLPlatform().create_refresh_token(registration),
+            [registration],
+            ride_out=True,
         )
         value = self._value_of(minted, "refresh_token")
         # The token exists now: its value is answered whatever happens next; the
@@ -320,73 +501,148 @@ class LibraryUpstream:
             )
         return _json(201, {"refresh_token": value, "token": description})
 
+    # Handles --------------------------------------------------------------------
+
+    def _token_for(self, handle: str) -> tuple[str, Any]:
+        with self._lock:
+            self._sweep_locked(self._clock())
+            found = self._handles.get(handle) if handle else None
+            if found is None:
+                raise _Rejected(401, "UnauthorizedException", "Unauthorized")
+            return found.token, found.client
+
+    def _sweep_locked(self, now: float) -> None:
+        for key in [key for key, entry in self._handles.items() if entry.until <= now]:
+            del self._handles[key]
+
+    def _schedule_sweep(self) -> None:
+        """Sweep again when the earliest handle expires (on the event loop)."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
+        with self._lock:
+            earliest = min((entry.until for entry in self._handles.values()), default=None)
+        if earliest is None or self._closed:
+            return
+        delay = max(0.0, earliest - self._clock()) + 0.01
+        self._sweeper = asyncio.get_running_loop().call_later(delay, self._swept)
+
+    def _swept(self) -> None:
+        self._sweeper = None
+        with self._lock:
+            self._sweep_locked(self._clock())
+        self._schedule_sweep()
+
     # Calling the library --------------------------------------------------------
 
-    def _token_for(self, handle: str) -> str:
+    async def _call(
+        self, work: Callable[[Any], Any], values: list[str], *, ride_out: bool = False
+    ) -> Any:
+        """Run ``work(module)`` in the pool within the timeout; map what it raises.
+
+        Refused at once when the pool and its queue are full; cancelled when it has not
+        started by its deadline. ``ride_out``: once started, wait for it to end however
+        long it takes (a call whose result must not be lost)."""
+        if not await self.imported():
+            raise self._missing()
         with self._lock:
-            found = self._handles.get(handle) if handle else None
-            if found is None or found[1] <= self._clock():
-                self._handles.pop(handle, None)
-                raise _Rejected(401, "UnauthorizedException", "Unauthorized")
-            return found[0]
-
-    async def _call(self, work: Callable[[Any], Any], values: list[str]) -> Any:
-        """Run ``work(module)`` in the pool within the timeout; map what it raises."""
-        loop = asyncio.get_running_loop()
-        self._in_flight += 1
-        future = loop.run_in_executor(self._pool, self._quietly, work)
-        future.add_done_callback(self._ended)
-        try:
-            return await asyncio.wait_for(asyncio.shield(future), self.timeout)
-        except asyncio.TimeoutError:
-            raise PipeError(
-                504,
-                "UpstreamTimeout",
-                "upstream",
-                f"The ML Platform library did not answer within {self.timeout:g} seconds; "
-                "try again later.",
-            ) from None
-        except (PipeError, _Rejected, _Unsupported):
-            raise
-        except Exception as error:
-            raise self._mapped(error, values) from None
-
-    def _ended(self, future: asyncio.Future[Any]) -> None:
-        self._in_flight -= 1
-        if not future.cancelled():
-            future.exception()  # retrieved, so an abandoned failure is not reported
-
-    def _quietly(self, work: Callable[[Any], Any]) -> Any:
-        """``work(module)`` (in a pool thread) with its prints discarded and its log
-        records dropped."""
+            if self._admitted >= self._concurrency + MAX_QUEUED:
+                raise _busy()
+            self._admitted += 1
+        deadline = time.monotonic() + self.timeout
         _silence_pool_threads()
-        return work(self._load())
+        try:
+            job = self._pool.submit(self._quietly, work, deadline)
+        except RuntimeError:  # the pool is shut down: the server is stopping
+            self._release(None)
+            raise _stopping() from None
+        job.add_done_callback(self._release)
+        waiting = asyncio.wrap_future(job)
+        try:
+            kind, outcome = await asyncio.wait_for(asyncio.shield(waiting), self.timeout)
+        except asyncio.TimeoutError:
+            if job.cancel() or not ride_out:
+                raise self._timed_out() from None
+            kind, outcome = await waiting
+        if kind == "ok":
+            return outcome
+        if kind == "late":
+            raise self._timed_out()
+        raise self._mapped(outcome, values)
 
-    def _load(self) -> Any:
-        if self._module is None:
-            try:
-                module = importlib.import_module(LIBRARY_MODULE)
-            except Exception as error:
-                raise PipeError(
-                    503,
-                    "UpstreamLibraryMissing",
-                    "backend",
-                    "The ML Platform library (mlplatform_client) cannot be imported in the "
-                    f"Jupyter server's environment ({type(error).__name__}); install it, or "
-                    "set MLPLATFORM_API_URL to use the HTTP API.",
-                ) from None
-            library_log = logging.getLogger(LIBRARY_MODULE)
-            library_log.propagate = False
-            library_log.addHandler(logging.NullHandler())
-            self._module = module
-        return self._module
+    def _release(self, _job: Any) -> None:
+        with self._lock:
+            self._admitted -= 1
 
-    def _mapped(self, error: Exception, values: list[str]) -> PipeError | _Rejected:
+    def _timed_out(self) -> PipeError:
+        return PipeError(
+            504,
+            "UpstreamTimeout",
+            "upstream",
+            f"The ML Platform library did not answer within {self.timeout:g} seconds; "
+            "try again later.",
+        )
+
+    def _quietly(self, work: Callable[[Any], Any], deadline: float) -> tuple[str, Any]:
+        """``work(module)`` (in a pool thread) with its prints discarded and its log
+        records dropped; never raises: ``("ok", result)``, ``("raised", exception)``, or
+        ``("late", None)`` when its deadline passed before it could start."""
+        if time.monotonic() >= deadline:
+            return "late", None
+        try:
+            return "ok", work(self._module)
+        except BaseException as error:  # a thread of ours: nothing may escape
+            return "raised", error
+
+    def _import(self) -> None:
+        """Import the library (in a pool thread); keep the module or why it failed."""
+        try:
+            module = importlib.import_module(LIBRARY_MODULE)
+        except BaseException as error:  # SystemExit of a broken package too
+            missing = isinstance(error, ModuleNotFoundError) and error.name == LIBRARY_MODULE
+            reason = (
+                "is not installed" if missing else f"cannot be imported ({type(error).__name__})"
+            )
+            self._problem = (
+                f"The ML Platform library (mlplatform_client) {reason} in the Jupyter "
+                "server's environment; install it, or set MLPLATFORM_API_URL to use the "
+                "HTTP API."
+            )
+            if not missing:
+                self._log.error(
+                    "The ML Platform library cannot be imported (%s).", type(error).__name__
+                )
+            return
+        _silence_pool_threads()
+        self._module = module
+
+    def _missing(self) -> PipeError:
+        return PipeError(
+            503,
+            "UpstreamLibraryMissing",
+            "backend",
+            self._problem
+            or "The ML Platform library (mlplatform_client) cannot be used in the Jupyter "
+            "server's environment; install it, or set MLPLATFORM_API_URL to use the HTTP API.",
+        )
+
+    def _mapped(self, error: BaseException, values: list[str]) -> PipeError | _Rejected:
         """The contract's error for what the library raised (never its raw text)."""
+        name = type(error).__name__
+        if not isinstance(error, Exception):
+            return self._unsupported(f"it raised {name}")
+        if isinstance(error, json.JSONDecodeError) or name == "JSONDecodeError":
+            # The platform's answer (or a proxy's page) was not JSON: as on the HTTP pipe.
+            return _not_json()
         text = _without(str(error), values)
         status, code, field, retry_after = _read_info(error, text)
         if status is not None and code is not None:
             return _Passed(status, code, field or "", retry_after)
+        if name == "ForbiddenException" or _MISSING_SCOPE in text:
+            # The vendor's class says it: a refusal, whatever its text holds.
+            return _Rejected(
+                403, "ForbiddenException", text if _MISSING_SCOPE in text else "Forbidden"
+            )
         if status is not None:
             # An HTTP answer without the platform's error body (a proxy's page).
             return PipeError(
@@ -395,11 +651,6 @@ class LibraryUpstream:
                 "body",
                 f"The ML Platform API answered HTTP {status} with a body that is not JSON.",
                 retry_after=retry_after,
-            )
-        name = type(error).__name__
-        if name == "ForbiddenException" or _MISSING_SCOPE in text:
-            return _Rejected(
-                403, "ForbiddenException", text if _MISSING_SCOPE in text else "Forbidden"
             )
         if "Timeout" in name:
             return PipeError(
@@ -419,17 +670,9 @@ class LibraryUpstream:
         return self._unsupported(f"it raised {name}")
 
     def _unsupported(self, what: str) -> PipeError:
-        version = library_version() or "unknown"
+        version = self.version or "unknown"
         self._log.error("The ML Platform library %s answered unexpectedly: %s.", version, what)
-        return PipeError(
-            502,
-            "UpstreamLibraryUnsupported",
-            "backend",
-            f"The ML Platform library (mlplatform_client {version}) answered in a way this "
-            "extension does not understand; ask the administrator to set "
-            "c.MLPlatformTokens.api_url to use the HTTP API, or to install a supported "
-            "version of the library.",
-        )
+        return _LibraryUnsupported(version)
 
     def _described(self, info: Any) -> dict[str, Any]:
         try:

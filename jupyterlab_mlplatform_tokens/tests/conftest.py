@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -9,6 +10,7 @@ import shutil
 import signal
 import ssl
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -395,3 +397,26 @@ def kernel_pid(manager: Any) -> int:
 
 def printenv_available() -> bool:
     return shutil.which("printenv") is not None
+
+
+# The vendor library's stand-in ----------------------------------------------------------
+
+STANDINS = ROOT / "standins"
+
+
+def forget_library() -> None:
+    """Drop every imported ``mlplatform_client`` module, so the next import finds it anew."""
+    for name in [name for name in sys.modules if name.split(".")[0] == "mlplatform_client"]:
+        del sys.modules[name]
+    importlib.invalidate_caches()
+
+
+@pytest.fixture
+def standin(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The ``mlplatform_client`` stand-in importable (for this test only), aimed at the emulator."""
+    monkeypatch.setenv("MLPLATFORM_STANDIN_URL", emulator.url)
+    monkeypatch.syspath_prepend(str(STANDINS))
+    forget_library()
+    yield importlib.import_module("mlplatform_client")
+    monkeypatch.undo()
+    forget_library()

@@ -16,7 +16,6 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -35,26 +34,8 @@ from jupyterlab_mlplatform_tokens.library import (
 )
 from jupyterlab_mlplatform_tokens.upstream import PipeRequest
 
-from .conftest import ROOT, Emulator, Pipe, call, unique
-
-STANDINS = ROOT / "standins"
-
-
-def _forget_library() -> None:
-    for name in [name for name in sys.modules if name.split(".")[0] == LIBRARY_MODULE]:
-        del sys.modules[name]
-    importlib.invalidate_caches()
-
-
-@pytest.fixture
-def standin(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """The ``mlplatform_client`` stand-in importable (for this test only), aimed at the emulator."""
-    monkeypatch.setenv("MLPLATFORM_STANDIN_URL", emulator.url)
-    monkeypatch.syspath_prepend(str(STANDINS))
-    _forget_library()
-    yield importlib.import_module(LIBRARY_MODULE)
-    monkeypatch.undo()
-    _forget_library()
+from .conftest import STANDINS, Emulator, Pipe, call, unique
+from .conftest import forget_library as _forget_library
 
 
 @pytest.fixture(params=["http", "library"])
@@ -368,26 +349,33 @@ async def test_calls_run_off_the_loop_and_are_bounded(
     library.close()
 
 
-def test_auto_prefers_the_url_then_the_library(emulator: Emulator, standin: Any) -> None:
+async def test_auto_prefers_the_url_then_the_library(emulator: Emulator, standin: Any) -> None:
     with_url = Backends(MLPlatformTokens(api_url=emulator.url))
     assert with_url.current() == "http"
     without = Backends(MLPlatformTokens(api_url=""))
-    assert without.current() == "library"
-    assert without.describe() == {
+    assert await without.choose() == "library"
+    assert await without.describe() == {
         "backend": "library",
         "library_version": standin.__version__,
         "usable": True,
+        "library_problem": None,
     }
     forced = Backends(MLPlatformTokens(api_url=emulator.url, backend="library"))
     assert forced.current() == "library"
 
 
-def test_auto_without_either_is_unconfigured(monkeypatch: Any) -> None:
+async def test_auto_without_either_is_unconfigured(monkeypatch: Any) -> None:
     monkeypatch.delenv("MLPLATFORM_API_URL", raising=False)
     _forget_library()
     backends = Backends(MLPlatformTokens(api_url=""))
-    assert backends.current() is None
-    assert backends.describe() == {"backend": None, "library_version": None, "usable": False}
+    assert await backends.choose() is None
+    described = await backends.describe()
+    assert (described["backend"], described["library_version"], described["usable"]) == (
+        None,
+        None,
+        False,
+    )
+    assert "is not installed" in described["library_problem"]
 
 
 # Reading what the library answers (units) -----------------------------------------------
