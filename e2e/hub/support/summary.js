@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * One summary line for a run folder: `hub(<config>): N passed, M failed`,
- * then the time from "Start My Server" to the token in the first cell.
+ * then the time from "Start My Server" to the token in the first cell; for a
+ * configuration without sign-up, a second line that says so.
  * Usage: node e2e/hub/support/summary.js <run folder>
  */
 const fs = require('fs');
@@ -74,6 +75,11 @@ function summary(dir) {
     figures.length > 0
       ? `; Start My Server -> token in the first cell: ${figures.join(', ')}`
       : '';
+  // (Not starting with "hub(", which is how scripts/test.sh finds the
+  // counts.)
+  if (state && !state.versions?.['jupyterhub-nativeauthenticator']) {
+    line += `\n  (${label(state, dir)} has no sign-up: the administrator added each person in Admin -> "Add Users" instead)`;
+  }
   return line;
 }
 
