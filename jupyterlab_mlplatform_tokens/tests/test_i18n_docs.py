@@ -18,6 +18,7 @@ PAIRS = [
     ("README.md", "README.ru.md"),
     ("docs/admin.md", "docs/admin.ru.md"),
     ("docs/security.md", "docs/security.ru.md"),
+    ("docs/jupyterhub.md", "docs/jupyterhub.ru.md"),
 ]
 
 
