@@ -383,6 +383,8 @@ class LibraryUpstream:
             return PipeResponse.from_error(error)
         except _Unsupported as error:
             return PipeResponse.from_error(self._unsupported(str(error)))
+        except _Relayed as relayed:
+            return relayed.response
         except _Rejected as rejected:
             return _error_response(
                 rejected.status,
@@ -626,7 +628,7 @@ class LibraryUpstream:
             "server's environment; install it, or set MLPLATFORM_API_URL to use the HTTP API.",
         )
 
-    def _mapped(self, error: BaseException, values: list[str]) -> PipeError | _Rejected:
+    def _mapped(self, error: BaseException, values: list[str]) -> PipeError | _Rejected | _Relayed:
         """The contract's error for what the library raised (never its raw text)."""
         name = type(error).__name__
         if not isinstance(error, Exception):
@@ -638,6 +640,9 @@ class LibraryUpstream:
         status, code, field, retry_after = _read_info(error, text)
         if status is not None and code is not None:
             return _Passed(status, code, field or "", retry_after)
+        relayed = _relayed_json(status, text, retry_after)
+        if relayed is not None and name != "ForbiddenException":
+            return relayed
         if name == "ForbiddenException" or _MISSING_SCOPE in text:
             # The vendor's class says it: a refusal, whatever its text holds.
             return _Rejected(
@@ -690,6 +695,28 @@ class LibraryUpstream:
         if not validate.is_token_value(value):
             raise self._unsupported(f"no usable {key} value came back")
         return str(value)
+
+
+class _Relayed(Exception):
+    """An error answer of the platform in JSON but not in its error shape: passed on as
+    it came (with values redacted), as the HTTP pipe relays it."""
+
+    def __init__(self, response: PipeResponse) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
+def _relayed_json(status: int | None, text: str, retry_after: str | None) -> _Relayed | None:
+    match = _INFO.search(text) if status is not None else None
+    if status is None or match is None:
+        return None
+    try:
+        json.loads(match.group(2))
+    except ValueError:
+        return None
+    return _Relayed(
+        PipeResponse(status=status, body=match.group(2).encode(), retry_after=retry_after)
+    )
 
 
 class _Passed(_Rejected):

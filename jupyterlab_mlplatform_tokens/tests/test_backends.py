@@ -147,6 +147,30 @@ async def test_errors_are_the_contract_s(pipe: Pipe, emulator: Emulator) -> None
     assert (status, body["errorCode"]) == (404, "NotFoundException")
 
 
+PROTOCOL = "an answer this extension does not understand"
+
+
+async def outcome(pipe: Pipe, method: str, path: str, body: Any = None, **kw: Any) -> Any:
+    """What the user is told, as ``(status, code, Retry-After)``: a 2xx whose body is not
+    JSON and the pipe's 502 ``UpstreamProtocolError`` both end as the browser's one
+    sentence for an answer it does not understand (``ProtocolError`` and the code share
+    it in ``src/messages.ts``), so both read as :data:`PROTOCOL`."""
+    try:
+        status, headers, answer = await pipe(method, path, body, **kw)
+    except json.JSONDecodeError:
+        return PROTOCOL
+    if status == 502 and answer["errorCode"] == "UpstreamProtocolError":
+        return PROTOCOL
+    code = answer.get("errorCode") if isinstance(answer, dict) else None
+    return status, code, headers.get("Retry-After")
+
+
+_CUSTOM = {"status": 400, "errorCode": "BadRequestException", "errorParams": {"field": "x"}}
+
+#: Every fault the emulator can inject (``emulator/src/faults.ts``: latency, status with
+#: or without a body, drop, malformed-json, non-json; on any path; ``process`` for a
+#: reply lost after the work was done), on a read, and what the user must be told on
+#: both backends. Latency is ``test_a_slow_platform_times_out_instead_of_hanging``.
 FAULTS = {
     "429 with Retry-After": (
         {"kind": "status", "status": 429, "retry_after": 7, "count": 1},
@@ -156,24 +180,101 @@ FAULTS = {
         {"kind": "status", "status": 503, "count": 1},
         (503, "ServiceUnavailableException", None),
     ),
+    "500": (
+        {"kind": "status", "status": 500, "count": 1},
+        (500, "InternalServerErrorException", None),
+    ),
+    "a custom error body": (
+        {"kind": "status", "status": 400, "body": _CUSTOM, "count": 1},
+        (400, "BadRequestException", None),
+    ),
+    "a JSON body that is not the error shape": (
+        {"kind": "status", "status": 500, "body": {"oops": 1}, "count": 1},
+        (500, None, None),
+    ),
     "non-JSON 503": (
         {"kind": "non-json", "status": 503, "retry_after": "3", "count": 1},
-        (502, "UpstreamProtocolError", "3"),
+        PROTOCOL,
     ),
+    "non-JSON 200": ({"kind": "non-json", "count": 1}, PROTOCOL),
+    "truncated JSON 200": ({"kind": "malformed-json", "count": 1}, PROTOCOL),
+    "truncated JSON 500": ({"kind": "malformed-json", "status": 500, "count": 1}, PROTOCOL),
     # Twice: the pipe sends a GET once more when its kept-alive connection closed before a
-    # byte of an answer came (as an idle timeout closes one), so one drop alone is mended.
+    # byte of an answer came (as an idle timeout closes one), so one drop alone is mended
+    # there, while the library opens a connection per call and has nothing to mend: a
+    # single drop may differ, a lasting one may not.
     "dropped connection": ({"kind": "drop", "count": 2}, (502, "UpstreamUnavailable", None)),
+    "a lost reply": (
+        {"kind": "drop", "process": True, "count": 2},
+        (502, "UpstreamUnavailable", None),
+    ),
 }
 
 
 @pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
 async def test_faults_come_out_the_same(pipe: Pipe, emulator: Emulator, fault: Any) -> None:
     bearer = await bearer_of(pipe, emulator.admin_token)
-    injected, (want_status, want_code, want_retry) = fault
+    injected, want = fault
     emulator.control("POST", "faults", {**injected, "path_prefix": "/tokens"})
-    status, headers, body = await pipe("GET", "tokens", bearer=bearer)
-    assert (status, body["errorCode"]) == (want_status, want_code)
-    assert headers.get("Retry-After") == want_retry
+    assert await outcome(pipe, "GET", "tokens", bearer=bearer) == want
+    emulator.clear_faults()
+
+
+#: Faults on ``/auth/refresh`` while a token is checked (the browser's trade on http, the
+#: library's own trade on the library backend). A 403 there is a refusal on both.
+AUTH_FAULTS = {
+    "503": ({"kind": "status", "status": 503}, (503, "ServiceUnavailableException", None)),
+    "403": ({"kind": "status", "status": 403}, (403, "ForbiddenException", None)),
+    "non-JSON 200": ({"kind": "non-json"}, PROTOCOL),
+    "truncated JSON 200": ({"kind": "malformed-json"}, PROTOCOL),
+    "dropped connection": ({"kind": "drop"}, (502, "UpstreamUnavailable", None)),
+}
+
+
+@pytest.mark.parametrize("fault", AUTH_FAULTS.values(), ids=AUTH_FAULTS.keys())
+async def test_faults_on_the_trade_come_out_the_same(
+    pipe: Pipe, emulator: Emulator, fault: Any
+) -> None:
+    injected, want = fault
+    emulator.control("POST", "faults", {**injected, "count": 2, "path_prefix": "/auth"})
+    body = {"refresh_token": emulator.admin_token}
+    assert await outcome(pipe, "POST", "auth/refresh", body) == want
+    emulator.clear_faults()
+
+
+@pytest.mark.parametrize("fault", AUTH_FAULTS.values(), ids=AUTH_FAULTS.keys())
+async def test_faults_on_the_trade_do_not_touch_a_call_with_a_bearer(
+    pipe: Pipe, emulator: Emulator, fault: Any
+) -> None:
+    """Once traded, calls go on without the trade: the browser keeps its bearer, and the
+    library's client made for a handle keeps its own for the handle's lifetime."""
+    bearer = await bearer_of(pipe, emulator.admin_token)
+    emulator.control("POST", "faults", {**fault[0], "path_prefix": "/auth"})
+    status, _, me = await pipe("GET", "tokens/me", bearer=bearer)
+    assert (status, me["type"]) == (200, "ADMIN")
+    status, _, _ = await pipe("GET", "tokens", bearer=bearer)
+    assert status == 200
+    emulator.clear_faults()
+
+
+async def test_a_lost_reply_to_a_creation_is_a_failure_and_nothing_retries_it(
+    pipe: Pipe, emulator: Emulator
+) -> None:
+    bearer = await bearer_of(pipe, emulator.admin_token)
+    emulator.control(
+        "POST",
+        "faults",
+        {"kind": "drop", "process": True, "count": 2, "path_prefix": "/register-tokens"},
+    )
+    request = {"client_name": unique("lost"), "access_ttl": "1h", "token_type": "USER"}
+    assert await outcome(pipe, "POST", "register-tokens", request, bearer=bearer) == (
+        502,
+        "UpstreamUnavailable",
+        None,
+    )
+    # Sent once: a second try would have met the fault's second drop.
+    assert [fault["remaining"] for fault in emulator.control("GET", "faults")["faults"]] == [1]
+    emulator.clear_faults()
 
 
 @pytest.mark.parametrize("mlp_settings", [{"upstream_timeout": 0.5}])
