@@ -110,6 +110,7 @@ HTTP_LOGGERS = ("urllib3", "requests", "httpx", "httpcore")
 _INFO = re.compile(r"<Response \[(\d{3})\]>\.\s*Info:\s*(\{.*\})\s*$", re.DOTALL)
 _TTL = re.compile(r"(?:([0-9]{1,9})h)?(?:([0-9]{1,9})m)?(?:([0-9]{1,9})s)?")
 _MISSING_SCOPE = "does not contain the following scopes"
+_JSON_TYPE = re.compile(r"application/(?:[a-z0-9.+-]+\+)?json", re.IGNORECASE)
 
 _LOG = logging.getLogger(__name__)
 
@@ -640,8 +641,8 @@ class LibraryUpstream:
         status, code, field, retry_after = _read_info(error, text)
         if status is not None and code is not None:
             return _Passed(status, code, field or "", retry_after)
-        relayed = _relayed_json(status, text, retry_after)
-        if relayed is not None and name != "ForbiddenException":
+        relayed = _relayed(error, status, text, values, retry_after)
+        if relayed is not None:
             return relayed
         if name == "ForbiddenException" or _MISSING_SCOPE in text:
             # The vendor's class says it: a refusal, whatever its text holds.
@@ -706,9 +707,28 @@ class _Relayed(Exception):
         self.response = response
 
 
-def _relayed_json(status: int | None, text: str, retry_after: str | None) -> _Relayed | None:
-    match = _INFO.search(text) if status is not None else None
-    if status is None or match is None:
+def _relayed(
+    error: Exception, status: int | None, text: str, values: list[str], retry_after: str | None
+) -> _Relayed | None:
+    """The platform's JSON error answer that is not in its error shape, passed on as the
+    HTTP pipe passes it (any body typed as JSON, readable or not, with its status): from
+    the exception's ``response`` when it has one, else from a JSON ``Info`` text."""
+    if status is None:
+        return None
+    response = getattr(error, "response", None)
+    media_type = ""
+    body: str | None = None
+    with contextlib.suppress(Exception):
+        media_type = str(response.headers.get("Content-Type") or "").split(";", 1)[0].strip()
+        body = response.text if isinstance(response.text, str) else None
+    if body is not None and _JSON_TYPE.fullmatch(media_type):
+        return _Relayed(
+            PipeResponse(
+                status=status, body=_without(body, values).encode(), retry_after=retry_after
+            )
+        )
+    match = _INFO.search(text)
+    if (response is not None and media_type) or match is None:
         return None
     try:
         json.loads(match.group(2))

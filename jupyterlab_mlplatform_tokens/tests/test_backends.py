@@ -11,6 +11,7 @@ stdout, a missing or misbehaving library, and the ``auto`` choice.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import logging
@@ -151,18 +152,52 @@ PROTOCOL = "an answer this extension does not understand"
 
 
 async def outcome(pipe: Pipe, method: str, path: str, body: Any = None, **kw: Any) -> Any:
-    """What the user is told, as ``(status, code, Retry-After)``: a 2xx whose body is not
-    JSON and the pipe's 502 ``UpstreamProtocolError`` both end as the browser's one
-    sentence for an answer it does not understand (``ProtocolError`` and the code share
-    it in ``src/messages.ts``), so both read as :data:`PROTOCOL`."""
+    """What the user is told, as ``(status, code, Retry-After)``, read as the browser's
+    client reads it: a 2xx whose body is not JSON and the pipe's 502
+    ``UpstreamProtocolError`` both end as its one sentence for an answer it does not
+    understand (``ProtocolError`` and the code share it in ``src/messages.ts``), so both
+    read as :data:`PROTOCOL`; an error status whose body is not JSON is that status."""
     try:
         status, headers, answer = await pipe(method, path, body, **kw)
-    except json.JSONDecodeError:
-        return PROTOCOL
+    except _Unreadable as unreadable:
+        return PROTOCOL if unreadable.status < 400 else (unreadable.status, None, None)
     if status == 502 and answer["errorCode"] == "UpstreamProtocolError":
         return PROTOCOL
     code = answer.get("errorCode") if isinstance(answer, dict) else None
     return status, code, headers.get("Retry-After")
+
+
+class _Unreadable(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+@pytest.fixture
+def pipe(http_server_client: Any, jp_base_url: str, jp_serverapp: Any) -> Pipe:
+    """The pipe, raising :class:`_Unreadable` with the status for a body that is not JSON."""
+
+    class Reading(Pipe):
+        async def __call__(self, method: str, path: str, body: Any = None, **kw: Any) -> Any:
+            fetch = self._client.fetch
+
+            async def keeping(*args: Any, **options: Any) -> Any:
+                response = await fetch(*args, **options)
+                with contextlib.suppress(UnicodeDecodeError):
+                    if response.body:
+                        try:
+                            json.loads(response.body.decode())
+                        except ValueError:
+                            raise _Unreadable(response.code) from None
+                return response
+
+            self._client.fetch = keeping
+            try:
+                return await super().__call__(method, path, body, **kw)
+            finally:
+                self._client.fetch = fetch
+
+    return Reading(http_server_client, jp_base_url, jp_serverapp.identity_provider.token)
 
 
 _CUSTOM = {"status": 400, "errorCode": "BadRequestException", "errorParams": {"field": "x"}}
@@ -198,7 +233,10 @@ FAULTS = {
     ),
     "non-JSON 200": ({"kind": "non-json", "count": 1}, PROTOCOL),
     "truncated JSON 200": ({"kind": "malformed-json", "count": 1}, PROTOCOL),
-    "truncated JSON 500": ({"kind": "malformed-json", "status": 500, "count": 1}, PROTOCOL),
+    "truncated JSON 500": (
+        {"kind": "malformed-json", "status": 500, "count": 1},
+        (500, None, None),
+    ),
     # Twice: the pipe sends a GET once more when its kept-alive connection closed before a
     # byte of an answer came (as an idle timeout closes one), so one drop alone is mended
     # there, while the library opens a connection per call and has nothing to mend: a
