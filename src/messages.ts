@@ -62,10 +62,23 @@ export function describeError(
     if (error.code === NOT_RUNNING) {
       return describeNotRunning(trans);
     }
-    return describeServerMessage(error, trans);
+    const worded = wordServerMessage(error, trans);
+    if (worded !== null) {
+      return worded;
+    }
+    // In English, a sentence of the server part (a newer code, or an older
+    // server part without codes) reads as it is; the Jupyter server's own
+    // reason ("Forbidden"), and in another language anything the catalog
+    // cannot word, is told by status.
+    return !isTranslated(trans) &&
+      (error.code !== null || isSentence(error.message))
+      ? error.message
+      : describeJupyterStatus(error.status, trans);
   }
   if (!(error instanceof MLPlatformError)) {
-    return trans.__('Something unexpected went wrong: %1', String(error));
+    return trans.__(
+      'Something unexpected went wrong — try again; if it happens again, reload the page.'
+    );
   }
   if (error instanceof TokenRejectedError) {
     return context.token === 'registration'
@@ -96,6 +109,11 @@ export function describeError(
         );
   }
   if (error instanceof NotFoundError) {
+    if (error.field === 'path') {
+      return trans.__(
+        'The ML Platform API has no such path — check the configured API URL, or update the extension on this server.'
+      );
+    }
     return context.name
       ? trans.__(
           'The token "%1" no longer exists on the platform — refresh the list.',
@@ -136,6 +154,16 @@ export function describeError(
   }
   if (error instanceof AbortError) {
     return trans.__('The request was cancelled.');
+  }
+  if (error.status === 405) {
+    return trans.__(
+      'The ML Platform API does not allow this call on that path — the extension on this server and this page may be of different versions; reload the page.'
+    );
+  }
+  if (error.status === 413) {
+    return trans.__(
+      'The request is larger than this server passes on to the ML Platform API — shorten what you entered and try again.'
+    );
   }
   if (error instanceof ProtocolError) {
     return trans.__(
@@ -230,14 +258,113 @@ function describeValidation(
     case 'InvalidRole':
       return trans.__('Choose the role User or Administrator.');
     default:
-      return error.field
-        ? trans.__(
-            'The field "%1" is not valid: %2',
-            error.field,
-            error.message
-          )
-        : trans.__('The input is not valid: %1', error.message);
+      return describeRefusedField(error.field, trans);
   }
+}
+
+/**
+ * A 400 of the platform (or of this server's pipe) about one field, in a
+ * sentence of its own: the field's English message is never inserted.
+ */
+function describeRefusedField(
+  field: string | undefined,
+  trans: TranslationBundle
+): string {
+  switch (field) {
+    case 'client_name':
+    case 'name':
+    case 'token_name':
+      return trans.__(
+        'The ML Platform API refused this token name — use 1–64 letters, digits, ".", "_" or "-".'
+      );
+    case 'access_ttl':
+      return trans.__(
+        'The ML Platform API refused the lifetime of the registration token — enter it like 2h45m30s, 90m or 45s, within the limit the platform allows.'
+      );
+    case 'refresh_ttl':
+      return trans.__(
+        'The ML Platform API refused the lifetime of the access token — enter it like 2h45m30s, 90m or 45s, or leave it empty for a token that never expires.'
+      );
+    case 'token_type':
+      return trans.__(
+        'The ML Platform API refused the role — choose User or Administrator.'
+      );
+    case 'refresh_token':
+      return trans.__(
+        'The ML Platform API refused the access token as malformed — check that it was pasted whole.'
+      );
+    case 'register_token':
+      return trans.__(
+        'The ML Platform API refused the registration token as malformed — check that it was pasted whole.'
+      );
+    case 'label':
+      return trans.__(
+        'The label was refused — use up to 100 printable characters.'
+      );
+    case 'path':
+    case 'body':
+    case 'method':
+    case 'authorization':
+      return trans.__(
+        'This server refused the call to the ML Platform API as malformed — reload the page; if it happens again, the extension on this server may be of another version than this page.'
+      );
+    default:
+      return field
+        ? // TRANSLATORS: %1 is the name of a field of the ML Platform API, such as "access_ttl".
+          trans.__(
+            'The ML Platform API refused the value of the field "%1" — check what you entered and try again.',
+            field
+          )
+        : trans.__(
+            'The ML Platform API refused the request as not valid — check what you entered and try again.'
+          );
+  }
+}
+
+/**
+ * A failure of the Jupyter server without a code of ours, by its status: its
+ * own words ("Forbidden") are not the user's language.
+ */
+function describeJupyterStatus(
+  status: number | null,
+  trans: TranslationBundle
+): string {
+  if (status === 401 || status === 403) {
+    return trans.__(
+      'This Jupyter server did not allow the request — sign in again (reload the page); if it happens again, ask your administrator whether you may use ML Platform Tokens on this server.'
+    );
+  }
+  if (status === 404) {
+    return trans.__(
+      'This Jupyter server does not know this request — reload the page; if it happens again, the extension on this server may be of another version than this page.'
+    );
+  }
+  if (status !== null && status >= 500) {
+    return trans.__(
+      'The Jupyter server failed to answer (HTTP %1) — try again later; if it keeps failing, ask your administrator to look at the server log.',
+      String(status)
+    );
+  }
+  return trans.__(
+    'The Jupyter server refused the request (HTTP %1) — reload the page and try again.',
+    String(status ?? '?')
+  );
+}
+
+/**
+ * Whether a message is a sentence (an older server part's), not an HTTP
+ * reason such as "Forbidden".
+ */
+function isSentence(message: string): boolean {
+  return /\s/.test(message.trim()) && /[.!?]$/.test(message.trim());
+}
+
+/**
+ * Whether the bundle has a catalog (a language other than English): the
+ * server part's codes are then all worded by it.
+ */
+function isTranslated(trans: TranslationBundle): boolean {
+  return keyed('malformed', trans._p('server message', 'malformed')) !== null;
 }
 
 function describeServerError(
@@ -270,9 +397,21 @@ function describeServerError(
       return trans.__(
         'The ML Platform library (mlplatform_client) is not installed on this server — ask your JupyterHub administrator to install it, or to set an API URL.'
       );
-    case 'UpstreamLibraryUnsupported':
+    case 'UpstreamLibraryUnsupported': {
+      const version = error.params.library_version;
+      return version !== undefined && version !== ''
+        ? // TRANSLATORS: %1 is the version of the library, such as 2.4.0.
+          trans.__(
+            'The ML Platform library on this server (mlplatform_client %1) answered in a way this extension does not understand — ask your JupyterHub administrator to set c.MLPlatformTokens.api_url, or to install a supported version of the library.',
+            String(version)
+          )
+        : trans.__(
+            'The ML Platform library on this server answered in a way this extension does not understand — ask your JupyterHub administrator to set c.MLPlatformTokens.api_url, or to install a supported version of the library.'
+          );
+    }
+    case 'ServiceUnavailableException':
       return trans.__(
-        'The ML Platform library on this server answered in a way this extension does not understand — ask your JupyterHub administrator to set c.MLPlatformTokens.api_url, or to install a supported version of the library.'
+        'This server has too many ML Platform API calls under way, or is stopping — try again in a moment.'
       );
     case 'UpstreamProtocolError':
     case 'UpstreamResponseTooLarge':
@@ -308,6 +447,25 @@ export function describeServerMessage(
   message: IServerMessage,
   trans: TranslationBundle
 ): string {
+  const worded = wordServerMessage(message, trans);
+  if (worded !== null) {
+    return worded;
+  }
+  return isTranslated(trans)
+    ? trans.__(
+        'The server part of the extension reported a problem this page cannot describe — reload the page; if it stays, the extension on this server may be newer than this page.'
+      )
+    : message.message;
+}
+
+/**
+ * A message of the server part worded by the catalog, or null where it has
+ * no words for it (English, a newer server's code, no code).
+ */
+function wordServerMessage(
+  message: Pick<IServerMessage, 'code' | 'params'>,
+  trans: TranslationBundle
+): string | null {
   const params = message.params ?? {};
   const param = (name: string): string => String(params[name] ?? '');
   const system = (): string => describeSystemError(params, trans);
@@ -407,14 +565,24 @@ export function describeServerMessage(
       // TRANSLATORS: The vault already keeps %1 tokens, the most it holds; remove one you no longer need.
       text = keyed(
         'vault-full',
-        trans._p('server message', 'vault-full %1', param('max'))
+        trans._np(
+          'server message',
+          'vault-full %1 token',
+          'vault-full %1 tokens',
+          Number(params.max ?? 0)
+        )
       );
       break;
     case 'invitations-full':
       // TRANSLATORS: The vault already keeps %1 invitation notes; remove some you no longer need.
       text = keyed(
         'invitations-full',
-        trans._p('server message', 'invitations-full %1', param('max'))
+        trans._np(
+          'server message',
+          'invitations-full %1 note',
+          'invitations-full %1 notes',
+          Number(params.max ?? 0)
+        )
       );
       break;
     case 'vault-busy':
@@ -572,7 +740,7 @@ export function describeServerMessage(
       break;
     }
   }
-  return text ?? message.message;
+  return text;
 }
 
 /**
@@ -584,7 +752,7 @@ function describeSetAsideCause(
   trans: TranslationBundle
 ): string | null {
   const cause = String(params.cause ?? '');
-  // TRANSLATORS: why a vault file was set aside, in the middle of a sentence, by cause: unreadable "it could not be read (%1, the system's reason)", not-regular "it is not a regular file", too-large "it is far larger than a vault can be", not-json "it is not valid JSON", newer-schema "it was written by a newer version (schema %1)", not-a-vault "it is not a token vault (%1, a detail in English)".
+  // TRANSLATORS: why a vault file was set aside, in the middle of a sentence, by cause: unreadable "it could not be read (%1, the system's reason)", not-regular "it is not a regular file", too-large "it is far larger than a vault can be", not-json "it is not valid JSON", newer-schema "it was written by a newer version (schema %1)", not-a-vault "it is not a token vault (its content is not what a vault holds)".
   switch (cause) {
     case 'unreadable':
       return keyed(
@@ -611,41 +779,63 @@ function describeSetAsideCause(
         )
       );
     case 'not-a-vault':
-      return keyed(
-        cause,
-        trans._p(
-          'vault set aside because',
-          'not-a-vault %1',
-          String(params.detail ?? '')
-        )
-      );
+      // The English detail (params.detail) is for the server log.
+      return keyed(cause, trans._p('vault set aside because', 'not-a-vault'));
     default:
       return null;
   }
 }
 
 /**
- * An operating-system error in words: the common ones by their `errno`
- * name, others in the system's own (English) words.
+ * Operating-system errors in words, by `errno` name, each as a catalog entry
+ * in the context "system error".
+ */
+// TRANSLATORS: a system error in the middle of a sentence, by errno: EACCES and EPERM "permission denied", ENOSPC "no space left on the disk", EDQUOT "the disk quota is exceeded", EROFS "the file system is read-only", ENOENT "no such file or folder", EISDIR "it is a folder, not a file", ENOTDIR "a part of the path is not a folder", ELOOP "too many symbolic links", EMFILE and ENFILE "too many files are open", EIO "an input/output error of the disk", EBUSY and ETXTBSY "the file is in use", ENAMETOOLONG "the name is too long", EXDEV "it cannot be moved to another file system", EEXIST "the file already exists", EINVAL "an invalid argument", ESTALE "a stale handle of a network file system", ENOLCK "no locks are available".
+const SYSTEM_ERRORS: Readonly<
+  Record<string, (trans: TranslationBundle) => string>
+> = {
+  EACCES: trans => trans._p('system error', 'EACCES'),
+  EPERM: trans => trans._p('system error', 'EACCES'),
+  ENOSPC: trans => trans._p('system error', 'ENOSPC'),
+  EDQUOT: trans => trans._p('system error', 'EDQUOT'),
+  EROFS: trans => trans._p('system error', 'EROFS'),
+  ENOENT: trans => trans._p('system error', 'ENOENT'),
+  EISDIR: trans => trans._p('system error', 'EISDIR'),
+  ENOTDIR: trans => trans._p('system error', 'ENOTDIR'),
+  ELOOP: trans => trans._p('system error', 'ELOOP'),
+  EMFILE: trans => trans._p('system error', 'EMFILE'),
+  ENFILE: trans => trans._p('system error', 'EMFILE'),
+  EIO: trans => trans._p('system error', 'EIO'),
+  EBUSY: trans => trans._p('system error', 'EBUSY'),
+  ETXTBSY: trans => trans._p('system error', 'EBUSY'),
+  ENAMETOOLONG: trans => trans._p('system error', 'ENAMETOOLONG'),
+  EXDEV: trans => trans._p('system error', 'EXDEV'),
+  EEXIST: trans => trans._p('system error', 'EEXIST'),
+  EINVAL: trans => trans._p('system error', 'EINVAL'),
+  ESTALE: trans => trans._p('system error', 'ESTALE'),
+  ENOLCK: trans => trans._p('system error', 'ENOLCK')
+};
+
+/**
+ * An operating-system error in words, by its `errno` name; in a translated
+ * sentence never the system's own (English) text.
  */
 function describeSystemError(
   params: Readonly<Record<string, string | number>>,
   trans: TranslationBundle
 ): string {
   const errno = String(params.errno ?? '');
-  const reason = String(params.reason ?? (errno || '?'));
-  // TRANSLATORS: a system error in the middle of a sentence, by errno: EACCES and EPERM "permission denied", ENOSPC "no space left on the disk", EDQUOT "the disk quota is exceeded", EROFS "the file system is read-only".
-  switch (errno) {
-    case 'EACCES':
-    case 'EPERM':
-      return keyed('EACCES', trans._p('system error', 'EACCES')) ?? reason;
-    case 'ENOSPC':
-      return keyed('ENOSPC', trans._p('system error', 'ENOSPC')) ?? reason;
-    case 'EDQUOT':
-      return keyed('EDQUOT', trans._p('system error', 'EDQUOT')) ?? reason;
-    case 'EROFS':
-      return keyed('EROFS', trans._p('system error', 'EROFS')) ?? reason;
-    default:
-      return reason;
+  const word = Object.prototype.hasOwnProperty.call(SYSTEM_ERRORS, errno)
+    ? SYSTEM_ERRORS[errno](trans)
+    : null;
+  if (word !== null && !/^E[A-Z]+$/.test(word)) {
+    return word;
   }
+  if (!isTranslated(trans)) {
+    return String(params.reason ?? (errno || '?'));
+  }
+  return errno
+    ? // TRANSLATORS: %1 is the symbolic name of a system error, such as EXDEV.
+      trans.__('system error %1', errno)
+    : trans.__('a system error');
 }

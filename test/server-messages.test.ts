@@ -12,6 +12,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 
 import { describeError, describeServerMessage } from '../src/messages';
 import { ServerError } from '../src/api';
+import { errorFromResponse } from '../src/api/response';
 import { ServerExtensionError } from '../src/server/request';
 import type { IServerMessage } from '../src/tokens';
 import { bundleFor, compiledCatalog } from './i18n/russian';
@@ -156,7 +157,7 @@ describe('server messages', () => {
     expect(text).toContain(PARAMS.moved_to);
   });
 
-  it("shows the server's sentence for a code or cause it does not know, or none", () => {
+  it("shows the server's sentence in English, and a translated one in Russian, for a code or cause it does not know, or none", () => {
     const messages: IServerMessage[] = [
       { message: FALLBACK, code: 'from-a-newer-server', params: {} },
       { message: FALLBACK },
@@ -168,7 +169,10 @@ describe('server messages', () => {
     ];
     for (const message of messages) {
       expect(describeServerMessage(message, trans)).toBe(FALLBACK);
-      expect(describeServerMessage(message, russian)).toBe(FALLBACK);
+      // In Russian: a translated sentence, not the server's English.
+      expect(describeServerMessage(message, russian)).toContain(
+        'Серверная часть расширения сообщила о проблеме'
+      );
     }
   });
 
@@ -192,7 +196,7 @@ describe('server messages', () => {
         },
         russian
       )
-    ).toContain('(Invalid cross-device link)');
+    ).toContain('(файл нельзя перенести в другую файловую систему)');
   });
 
   it('is in Russian for every code when JupyterLab is', () => {
@@ -246,6 +250,317 @@ describe('the library backend in words', () => {
     );
     expect(describeError(missing, trans, { token: 'registration' })).toContain(
       'is not installed'
+    );
+  });
+});
+
+/**
+ * The platform-shaped errors the pipe and the library backend answer with:
+ * status, `errorCode` and `errorParams.field` of each call site.
+ */
+function pipeErrors(): Array<[number, string, string]> {
+  const found = new Map<string, [number, string, string]>();
+  for (const match of serverSources().matchAll(
+    /\b(?:PipeError|_Rejected|super\(\)\.__init__)\(\s*(\d{3}),\s*"([A-Za-z]+)",\s*(?:"([^"]*)"|[^,)]+)/g
+  )) {
+    const entry: [number, string, string] = [
+      Number(match[1]),
+      match[2],
+      match[3] ?? ''
+    ];
+    found.set(entry.join(' '), entry);
+  }
+  return [...found.values()].sort((a, b) =>
+    a.join(' ').localeCompare(b.join(' '))
+  );
+}
+
+/** Latin words of a sentence outside quotes, names and settings. */
+function latinWords(text: string): string[] {
+  return (
+    text
+      .replace(/"[^"]*"|«[^»]*»/g, '')
+      .replace(
+        /\bc\.MLPlatformTokens\.\w+|mlplatform_client|MLPLATFORM_API_URL|ML Platform Tokens/g,
+        ''
+      )
+      .match(/[A-Za-zА-Яа-яЁё]{4,}/g) ?? []
+  ).filter(
+    word =>
+      /^[A-Za-z]+$/.test(word) &&
+      !['JSON', 'ASCII', 'JupyterHub', 'Jupyter', 'HTTP', 'Platform'].includes(
+        word
+      )
+  );
+}
+
+describe('errors of the pipe and the library backend', () => {
+  const errors = pipeErrors();
+
+  it('finds every code the pipe and the library send', () => {
+    const codes = new Set(errors.map(([, code]) => code));
+    for (const code of [
+      'BadRequestException',
+      'MethodNotAllowedException',
+      'PayloadTooLarge',
+      'ServiceUnavailableException',
+      'NotFoundException',
+      'ForbiddenException',
+      'UnauthorizedException',
+      'UpstreamNotConfigured',
+      'UpstreamMisconfigured',
+      'UpstreamTimeout',
+      'UpstreamUnavailable',
+      'UpstreamProtocolError',
+      'UpstreamResponseTooLarge',
+      'UpstreamLibraryMissing',
+      'UpstreamLibraryUnsupported',
+      'UpstreamCaBundleUnusable',
+      'UpstreamCertificateUntrusted'
+    ]) {
+      expect(codes).toContain(code);
+    }
+  });
+
+  let russian: Awaited<ReturnType<typeof bundleFor>>;
+  beforeAll(async () => {
+    russian = await bundleFor(compiledCatalog());
+  });
+
+  function errorOf(status: number, code: string, field: string) {
+    return errorFromResponse(
+      {
+        status,
+        text: JSON.stringify({
+          status,
+          errorCode: code,
+          errorParams: { field, message: 'An English sentence of the pipe.' }
+        })
+      },
+      []
+    );
+  }
+
+  // The sentences for a code nobody worded.
+  const GENERIC = [
+    'refused the request (HTTP',
+    'failed (HTTP',
+    'The input is not valid',
+    'is not valid:',
+    'no longer exists on the platform'
+  ];
+
+  it.each(errors)(
+    'words %i %s (%s) in its own sentence',
+    (status, code, field) => {
+      const english = describeError(errorOf(status, code, field), trans);
+      for (const generic of GENERIC) {
+        expect(english).not.toContain(generic);
+      }
+      expect(english).not.toContain('An English sentence');
+      if (status === 405 || status === 413) {
+        expect(english).not.toContain('does not understand');
+      }
+      const text = describeError(errorOf(status, code, field), russian);
+      expect(text).not.toMatch(/%\d/);
+      expect({ code, field, latin: latinWords(text) }).toEqual({
+        code,
+        field,
+        latin: []
+      });
+    }
+  );
+
+  it('says that too many calls are under way on a 503 of the pipe', () => {
+    const busy = describeError(
+      errorOf(503, 'ServiceUnavailableException', 'upstream'),
+      trans
+    );
+    expect(busy).toContain('too many');
+  });
+
+  it('names the library version when the server sends it', () => {
+    const withVersion = errorFromResponse(
+      {
+        status: 502,
+        text: JSON.stringify({
+          status: 502,
+          errorCode: 'UpstreamLibraryUnsupported',
+          errorParams: { field: 'backend', library_version: '2.4.0' }
+        })
+      },
+      []
+    );
+    expect(describeError(withVersion, trans)).toContain('2.4.0');
+    expect(describeError(withVersion, russian)).toContain('2.4.0');
+    // As the library backend sends it: `params` beside `errorParams`.
+    const beside = errorFromResponse(
+      {
+        status: 502,
+        text: JSON.stringify({
+          status: 502,
+          errorCode: 'UpstreamLibraryUnsupported',
+          errorParams: { field: 'backend', message: 'English.' },
+          params: { library_version: '2.5.1' }
+        })
+      },
+      []
+    );
+    expect(describeError(beside, russian)).toContain('mlplatform_client 2.5.1');
+    const without = errorOf(502, 'UpstreamLibraryUnsupported', 'backend');
+    expect(describeError(without, russian)).not.toMatch(/%\d|undefined/);
+  });
+});
+
+describe('failures of the Jupyter server without a code', () => {
+  let russian: Awaited<ReturnType<typeof bundleFor>>;
+  beforeAll(async () => {
+    russian = await bundleFor(compiledCatalog());
+  });
+
+  it.each([
+    [403, 'Forbidden', 'sign in again'],
+    [401, 'Unauthorized', 'sign in again'],
+    [404, 'Not Found', 'reload the page'],
+    [500, 'Internal Server Error', 'try again later'],
+    [502, 'Unexpected answer from the server (HTTP 502)', 'try again later'],
+    [413, 'Payload Too Large', 'HTTP 413']
+  ])('words HTTP %i by its status, without "%s"', (status, detail, said) => {
+    const error = new ServerExtensionError(detail, status);
+    expect(describeError(error, trans)).toContain(said);
+    expect(describeError(error, trans)).not.toContain(detail);
+    const text = describeError(error, russian);
+    expect(text).not.toContain(detail);
+    expect(latinWords(text)).toEqual([]);
+  });
+
+  it('words a code this page does not know in Russian too', () => {
+    const error = new ServerExtensionError(
+      FALLBACK,
+      400,
+      'from-a-newer-server'
+    );
+    expect(describeError(error, trans)).toBe(FALLBACK);
+    expect(describeError(error, russian)).not.toBe(FALLBACK);
+    expect(latinWords(describeError(error, russian))).toEqual([]);
+  });
+});
+
+describe('no English inside a Russian sentence', () => {
+  let russian: Awaited<ReturnType<typeof bundleFor>>;
+  beforeAll(async () => {
+    russian = await bundleFor(compiledCatalog());
+  });
+
+  it.each([
+    'ENOENT',
+    'EISDIR',
+    'ENOTDIR',
+    'ELOOP',
+    'EMFILE',
+    'ENFILE',
+    'EIO',
+    'EBUSY',
+    'ETXTBSY',
+    'ENAMETOOLONG',
+    'EXDEV',
+    'ESOMETHINGNEW',
+    ''
+  ])('words the system error %s', errno => {
+    const text = describeServerMessage(
+      {
+        message: FALLBACK,
+        code: 'save-failed',
+        params: { path: '/v', errno, reason: 'Some English system text' }
+      },
+      russian
+    );
+    expect(text).not.toContain('Some English');
+    expect(latinWords(text.replace(errno, ''))).toEqual([]);
+  });
+
+  it('words a file that is not a vault without the English detail', () => {
+    const text = describeServerMessage(
+      {
+        message: FALLBACK,
+        code: 'vault-set-aside',
+        params: { ...PARAMS, cause: 'not-a-vault' }
+      },
+      russian
+    );
+    expect(text).not.toContain(PARAMS.detail);
+    expect(
+      latinWords(text.replace(PARAMS.moved_to, '').replace(PARAMS.name, ''))
+    ).toEqual([]);
+  });
+
+  it('does not splice an unexpected error into the sentence', () => {
+    const error = new TypeError('Cannot read properties of undefined');
+    expect(describeError(error, trans)).not.toContain('Cannot read');
+    expect(describeError(error, russian)).not.toContain('Cannot read');
+  });
+
+  it.each([
+    [1, '1 токен'],
+    [2, '2 токена'],
+    [5, '5 токенов'],
+    [21, '21 токен'],
+    [22, '22 токена'],
+    [25, '25 токенов']
+  ])('says how many tokens a full vault keeps: %i', async (max, said) => {
+    const text = describeServerMessage(
+      { message: FALLBACK, code: 'vault-full', params: { max } },
+      russian
+    );
+    expect(text).toMatch(new RegExp(`(^|\\D)${said}(\\s|[,.;])`));
+  });
+});
+
+describe('a 400 of the platform about one field', () => {
+  let russian: Awaited<ReturnType<typeof bundleFor>>;
+  beforeAll(async () => {
+    russian = await bundleFor(compiledCatalog());
+  });
+
+  const refused = (field: string) =>
+    errorFromResponse(
+      {
+        status: 400,
+        text: JSON.stringify({
+          status: 400,
+          errorCode: 'BadRequestException',
+          errorParams: { field }
+        })
+      },
+      []
+    );
+
+  it.each([
+    'client_name',
+    'access_ttl',
+    'refresh_ttl',
+    'token_type',
+    'refresh_token',
+    'register_token',
+    'name',
+    'label',
+    'path',
+    'body',
+    'authorization',
+    'a_field_of_a_newer_platform',
+    ''
+  ])('words the field %s in a translated sentence', field => {
+    const english = describeError(refused(field), trans);
+    expect(english).not.toContain('is not valid:');
+    const text = describeError(refused(field), russian);
+    expect(text).not.toContain('refused');
+    expect(text).not.toMatch(/%\d/);
+    expect(latinWords(text.replace(field, ''))).toEqual([]);
+  });
+
+  it('names the lifetime for a refused access_ttl', () => {
+    expect(describeError(refused('access_ttl'), russian)).toContain(
+      'время жизни'
     );
   });
 });

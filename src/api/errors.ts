@@ -18,6 +18,11 @@ export interface IErrorDetails {
   field?: string;
   /** Seconds the server asked us to wait (`Retry-After`). */
   retryAfterSeconds?: number;
+  /**
+   * Other short values of the API's `errorParams` (secrets removed), such
+   * as `library_version`; never its English `message`.
+   */
+  params?: Readonly<Record<string, string | number>>;
   /** A sanitised description of the underlying failure. */
   cause?: unknown;
 }
@@ -34,6 +39,8 @@ export class MLPlatformError extends Error {
   readonly field: string | undefined;
   /** Seconds the server asked us to wait, when it said. */
   readonly retryAfterSeconds: number | undefined;
+  /** Other values of the API's `errorParams`, such as `library_version`. */
+  readonly params: Readonly<Record<string, string | number>>;
 
   constructor(message: string, details: IErrorDetails = {}) {
     super(
@@ -47,6 +54,7 @@ export class MLPlatformError extends Error {
     this.code = details.code ?? 'MLPlatformError';
     this.field = details.field;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.params = details.params ?? {};
   }
 }
 

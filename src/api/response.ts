@@ -62,7 +62,11 @@ export function parseJson(result: IHttpResult): unknown {
 export function readApiError(
   result: IHttpResult,
   secrets: readonly string[]
-): { code?: string; field?: string } {
+): {
+  code?: string;
+  field?: string;
+  params?: Readonly<Record<string, string | number>>;
+} {
   let body: unknown;
   try {
     body = JSON.parse(result.text);
@@ -72,15 +76,38 @@ export function readApiError(
   if (typeof body !== 'object' || body === null) {
     return {};
   }
-  const { errorCode, errorParams } = body as {
+  const {
+    errorCode,
+    errorParams,
+    params: extra
+  } = body as {
     errorCode?: unknown;
     errorParams?: { field?: unknown } | null;
+    params?: unknown;
   };
   const field = errorParams?.field;
+  const params: Record<string, string | number> = {};
+  // This server's own additions come as `params` beside `errorParams`.
+  for (const source of [errorParams, extra]) {
+    if (typeof source !== 'object' || source === null) {
+      continue;
+    }
+    for (const [key, value] of Object.entries(source)) {
+      if (key === 'field' || key === 'message') {
+        continue;
+      }
+      if (typeof value === 'string' && value.length <= 200) {
+        params[key] = redact(value, secrets);
+      } else if (typeof value === 'number' && Number.isFinite(value)) {
+        params[key] = value;
+      }
+    }
+  }
   return {
     code:
       typeof errorCode === 'string' ? redact(errorCode, secrets) : undefined,
-    field: typeof field === 'string' ? redact(field, secrets) : undefined
+    field: typeof field === 'string' ? redact(field, secrets) : undefined,
+    ...(Object.keys(params).length > 0 ? { params } : {})
   };
 }
 
@@ -122,8 +149,13 @@ export function errorFromResponse(
   refused: RefusedSecret = 'access-token'
 ): MLPlatformError {
   const { status, retryAfterSeconds } = result;
-  const { code, field } = readApiError(result, secrets);
-  const details = { status, field, ...(code ? { code } : {}) };
+  const { code, field, params } = readApiError(result, secrets);
+  const details = {
+    status,
+    field,
+    ...(code ? { code } : {}),
+    ...(params ? { params } : {})
+  };
   switch (status) {
     case 400:
       return new ValidationError(

@@ -92,7 +92,7 @@ export async function requestAPI<T>(
       // Every answer of the server part is JSON: a page instead of one is
       // the Jupyter server's own, for a route it does not have.
       throw new ServerExtensionError(
-        `Unexpected answer from the server (HTTP ${response.status}).`,
+        `Unexpected answer from the server (HTTP ${response.status})`,
         response.status,
         response.status === 404 ? NOT_RUNNING : null
       );

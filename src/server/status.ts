@@ -9,6 +9,25 @@ import { NOT_RUNNING, requestAPI, ServerExtensionError } from './request';
 export type { StatusState } from '../tokens';
 
 /**
+ * The error state as this model sets it: the failure itself, for the view
+ * to put in the user's language, besides its English message (for logs).
+ */
+export interface IStatusErrorState {
+  readonly kind: 'error';
+  readonly message: string;
+  readonly error: unknown;
+}
+
+/**
+ * The failure behind an error state, when the state carries it.
+ */
+export function statusError(state: StatusState): unknown {
+  return state.kind === 'error' && 'error' in state
+    ? (state as IStatusErrorState).error
+    : undefined;
+}
+
+/**
  * The part of the vault model the status follows: the server says in its
  * status when it set the vault file aside or cannot read it, which shows
  * in the vault as a failed request or as tokens gone at once.
@@ -113,7 +132,8 @@ export class StatusModel implements IStatusModel {
       }
       const message =
         error instanceof ServerExtensionError ? error.message : String(error);
-      this._setState({ kind: 'error', message });
+      const state: IStatusErrorState = { kind: 'error', message, error };
+      this._setState(state);
     }
   }
 

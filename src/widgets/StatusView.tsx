@@ -2,7 +2,8 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { describeNotRunning } from '../messages';
+import { describeError, describeNotRunning } from '../messages';
+import { statusError } from '../server/status';
 import type { IStatusModel, StatusState } from '../tokens';
 
 /**
@@ -33,12 +34,8 @@ export function StatusSection(props: IStatusSectionProps): JSX.Element {
     case 'error':
       return (
         <div className="jp-mlpTokens-error" role="alert">
-          <p>
-            {trans.__(
-              'The server part of the extension did not answer: %1',
-              state.message
-            )}
-          </p>
+          <p>{trans.__('The server part of the extension did not answer.')}</p>
+          <p>{describeError(statusError(state), trans)}</p>
           <p>
             {trans.__(
               'Check that jupyterlab_mlplatform_tokens is installed and enabled on the server ("jupyter server extension list"), then try again.'

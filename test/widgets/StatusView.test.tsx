@@ -5,6 +5,7 @@ import { Widget } from '@lumino/widgets';
 import { StatusModel } from '../../src/server/status';
 import { StatusView } from '../../src/widgets/StatusView';
 import { TokensPanel } from '../../src/widgets/TokensPanel';
+import { bundleFor, compiledCatalog } from '../i18n/russian';
 
 const trans = nullTranslator.load('jupyterlab_mlplatform_tokens');
 
@@ -109,7 +110,8 @@ describe('TokensPanel', () => {
       settingsAnswering(JSON.stringify({ message: 'Forbidden' }), 403)
     );
     const alert = current.panel.node.querySelector('[role="alert"]');
-    expect(alert?.textContent).toContain('Forbidden');
+    expect(alert?.textContent).not.toContain('Forbidden');
+    expect(alert?.textContent).toContain('sign in again');
     expect(alert?.querySelector('button')?.textContent).toBe('Try again');
   });
 });
@@ -126,11 +128,9 @@ describe('StatusView', () => {
     expect(model.state.kind).not.toBe('ready');
     await refreshing;
     await flush();
-    expect(model.state).toEqual({
-      kind: 'error',
-      message: 'Unexpected answer from the server (HTTP 502).'
-    });
-    expect(view.node.textContent).toContain('HTTP 502');
+    expect(model.state.kind).toBe('error');
+    expect(view.node.textContent).toContain('try again later');
+    expect(view.node.textContent).not.toContain('Unexpected answer');
     view.dispose();
     model.dispose();
   });
@@ -199,5 +199,27 @@ describe('the Server section and the backend', () => {
       )
     );
     expect(current.panel.node.textContent).toContain('https://mlp.example/api');
+  });
+});
+
+describe('the Server section in Russian', () => {
+  it('words a refusal of the Jupyter server, not its English', async () => {
+    const russian = await bundleFor(compiledCatalog());
+    const model = new StatusModel({
+      serverSettings: settingsAnswering(
+        JSON.stringify({ message: 'Forbidden' }),
+        403
+      )
+    });
+    const view = new StatusView({ model, trans: russian });
+    Widget.attach(view, document.body);
+    await model.refresh();
+    await flush();
+    const text = view.node.textContent ?? '';
+    expect(text).not.toContain('Forbidden');
+    expect(text).toMatch(/[А-Яа-я]/);
+    expect(text).not.toMatch(/Forbidden|Unexpected/);
+    view.dispose();
+    model.dispose();
   });
 });
