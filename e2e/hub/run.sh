@@ -5,7 +5,8 @@
 #   hub(<config>): N passed, M failed; Start My Server -> token in the first cell: ...
 # Exits non-zero when a journey failed. Needs root (it creates OS accounts
 # and runs JupyterHub with LocalProcessSpawner); otherwise it says it is
-# skipped and exits 0. MLP_HUB_CONFIGS="5" runs only some configurations.
+# skipped and exits 0. MLP_HUB_CONFIGS="5" runs only some configurations;
+# arguments go to Playwright (e.g. -g '^[12]\.' for the first two journeys).
 set -euo pipefail
 
 if [ "$(id -u)" != "0" ]; then
@@ -59,7 +60,7 @@ for name in "${configs[@]}"; do
   # The suite's files find @playwright/test in ui-tests/node_modules.
   MLP_HUB_CONFIG="$name" MLP_HUB_RUN_DIR="$dir" MLP_HUB_PREFIX="$(hub_prefix "$name")" \
     NODE_PATH="$ROOT/ui-tests/node_modules" \
-    "$PLAYWRIGHT" test -c "$HUB_DIR/playwright.config.js" || status=1
+    "$PLAYWRIGHT" test -c "$HUB_DIR/playwright.config.js" "$@" || status=1
 done
 
 log "Summary ($(($(date +%s) - START)) s in all)"

@@ -305,15 +305,16 @@ function serverUrl(state, role) {
  *
  * @param {Page} page
  * @param {string} url
- * @param {{ method?: string, body?: unknown }} [init]
+ * @param {{ method?: string, body?: unknown, xsrf?: boolean }} [init] with
+ *   `xsrf: false`, no XSRF header
  * @returns {Promise<{ status: number, body: any }>}
  */
 async function pageFetch(page, url, init = {}) {
   return page.evaluate(
-    async ({ url, method, body }) => {
-      const cookie = document.cookie
-        .split('; ')
-        .find(item => item.startsWith('_xsrf='));
+    async ({ url, method, body, xsrf }) => {
+      const cookie = xsrf
+        ? document.cookie.split('; ').find(item => item.startsWith('_xsrf='))
+        : undefined;
       /** @type {Record<string, string>} */
       const headers = { 'Content-Type': 'application/json' };
       if (cookie) {
@@ -335,7 +336,12 @@ async function pageFetch(page, url, init = {}) {
       }
       return { status: answer.status, body: parsed };
     },
-    { url, method: init.method ?? 'GET', body: init.body }
+    {
+      url,
+      method: init.method ?? 'GET',
+      body: init.body,
+      xsrf: init.xsrf ?? true
+    }
   );
 }
 

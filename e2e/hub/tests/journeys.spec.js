@@ -128,6 +128,122 @@ function vaultContent(person) {
   };
 }
 
+const FAR_FUTURE = '2030-01-01T00:00:00Z';
+
+/**
+ * The bodies that would pass validation, so that a request let through
+ * would really change something; by method and route.
+ *
+ * @type {Record<string, unknown>}
+ */
+const BODIES = {
+  'POST tokens': {
+    value: 'mlp_rt_bob_attempt_0001',
+    name: 'bob-attempt',
+    role: 'ADMIN',
+    issuer: '',
+    expires_at: null,
+    activate: true
+  },
+  'PATCH tokens/{record_id}': { label: 'taken over' },
+  'POST tokens/{record_id}/verified': {
+    name: 'bob-attempt',
+    role: 'USER',
+    issuer: '',
+    expires_at: null
+  },
+  'POST invitations': {
+    name: 'bob-attempt',
+    role: 'ADMIN',
+    expires_at: FAR_FUTURE
+  },
+  'POST upstream/{path}': { refresh_token: 'mlp_rt_bob_attempt_0001' }
+};
+
+/**
+ * The platform paths tried through the upstream pipe, by method.
+ *
+ * @type {Record<string, string>}
+ */
+const UPSTREAM_PATHS = {
+  GET: 'tokens',
+  POST: 'register-tokens/redeem',
+  DELETE: 'tokens/{token_name}'
+};
+
+/**
+ * Route x method pairs that must be among those read from handlers.py (so
+ * that a reading that finds too little fails here).
+ */
+const REQUIRED_ATTEMPTS = [
+  ['GET', 'status'],
+  ['GET', 'tokens'],
+  ['POST', 'tokens'],
+  ['POST', 'tokens/deactivate'],
+  ['PATCH', 'tokens/{record_id}'],
+  ['DELETE', 'tokens/{record_id}'],
+  ['GET', 'tokens/{record_id}/value'],
+  ['POST', 'tokens/{record_id}/activate'],
+  ['POST', 'tokens/{record_id}/verified'],
+  ['GET', 'invitations'],
+  ['POST', 'invitations'],
+  ['DELETE', 'invitations/{invitation_id}'],
+  ['GET', 'redactions'],
+  ['GET', 'upstream/{path}'],
+  ['POST', 'upstream/{path}'],
+  ['DELETE', 'upstream/{path}']
+];
+
+/**
+ * Every route x method of the server part, read from the handler table of
+ * the extension installed on the hub (support/routes.py), as requests with
+ * these ids in their paths.
+ *
+ * @param {Record<string, string>} ids
+ * @returns {{ method: string, route: string, path: string, body: unknown }[]}
+ */
+function routeAttempts(ids) {
+  const read = spawnSync(
+    path.join(state.prefix, 'bin', 'python'),
+    [path.join(__dirname, '..', 'support', 'routes.py')],
+    { cwd: '/', encoding: 'utf-8' }
+  );
+  expect(read.status, read.stderr).toBe(0);
+  const table =
+    /** @type {{ routes: { path: string, methods: string[] }[] }} */ (
+      JSON.parse(read.stdout)
+    );
+  const fill = (/** @type {string} */ text) =>
+    text.replace(/\{(\w+)\}/g, (_, name) => {
+      expect(ids[name], `an id for {${name}}`).toBeDefined();
+      return encodeURIComponent(ids[name]);
+    });
+  return table.routes.flatMap(route =>
+    route.methods.map(method => ({
+      method,
+      route: route.path,
+      path: fill(
+        route.path.replace('{path}', UPSTREAM_PATHS[method] ?? 'tokens/me')
+      ),
+      body:
+        BODIES[`${method} ${route.path}`] ??
+        (['POST', 'PATCH', 'PUT'].includes(method) ? {} : undefined)
+    }))
+  );
+}
+
+/**
+ * The value of the `_xsrf` cookie the browser sends to this URL's folder.
+ *
+ * @param {Page} page
+ * @param {string} base
+ */
+async function xsrfCookie(page, base) {
+  return (await page.context().cookies(`${base}/`)).find(
+    cookie => cookie.name === '_xsrf'
+  )?.value;
+}
+
 /**
  * Every file under `dir`, recursively.
  *
@@ -278,21 +394,65 @@ test("2. bob joins; nothing of alice's reaches him: not his panel, kernels, term
   const navigated = await other.goto(`${aliceApi}/tokens/${id}/value`);
   expect(navigated?.status()).toBe(403);
   expect(await other.content()).not.toContain(adminToken.value);
-  await other.close();
-  const request = page.context().request;
-  const attempts = [
-    request.get(`${aliceApi}/tokens`),
-    request.get(`${aliceApi}/tokens/${id}/value`),
-    request.get(`${aliceApi}/status`),
-    request.get(`${aliceApi}/invitations`),
-    request.post(`${aliceApi}/tokens/${id}/activate`),
-    request.delete(`${aliceApi}/tokens/${id}`),
-    request.post(`${aliceApi}/upstream/auth/refresh`, { data: {} })
-  ];
-  for (const answer of await Promise.all(attempts)) {
-    expect(answer.status(), answer.url()).toBe(403);
-    expect(await answer.text()).not.toContain(adminToken.value);
+
+  // Every route x method of the server part, from his browser with a valid
+  // XSRF cookie and header for her server (any visitor's browser gets one
+  // from a page her server renders without a login, such as a missing
+  // static file), so that the refusal is the one for "not yours".
+  const invitation = await pageFetch(pages.alice, `${aliceApi}/invitations`, {
+    method: 'POST',
+    body: { name: 'bob-attempts', role: 'USER', expires_at: FAR_FUTURE }
+  });
+  expect(invitation.status).toBe(201);
+  const vaultBytes = fs.readFileSync(vaultPath(alice));
+  const missing = await other.goto(
+    `${serverUrl(state, 'alice')}/static/mlp-e2e-no-such-file.js`
+  );
+  expect(missing?.status()).toBe(404);
+  expect(
+    await xsrfCookie(other, serverUrl(state, 'alice')),
+    'an XSRF cookie of her server in his browser'
+  ).toBeTruthy();
+  const ids = {
+    record_id: id,
+    invitation_id: invitation.body.invitation.id,
+    token_name: adminToken.name
+  };
+  const attempts = routeAttempts(ids);
+  for (const [method, route] of REQUIRED_ATTEMPTS) {
+    expect(
+      attempts.some(a => a.method === method && a.route === route),
+      `${method} ${route} among the routes of handlers.py`
+    ).toBe(true);
   }
+  for (const attempt of attempts) {
+    const answer = await pageFetch(other, `${aliceApi}/${attempt.path}`, {
+      method: attempt.method,
+      body: attempt.body
+    });
+    const what = `${attempt.method} ${attempt.route}`;
+    expect(answer.status, what).toBe(403);
+    expect(JSON.stringify(answer.body), what).not.toMatch(/xsrf/i);
+    expect(JSON.stringify(answer.body), what).not.toContain(adminToken.value);
+  }
+  // Without the header, the same request is refused by the XSRF check: the
+  // header above is what got past it.
+  const noHeader = await pageFetch(other, `${aliceApi}/tokens/${id}/activate`, {
+    method: 'POST',
+    xsrf: false
+  });
+  expect(noHeader.status).toBe(403);
+  expect(JSON.stringify(noHeader.body)).toMatch(/xsrf/i);
+  await other.close();
+  // Her vault is as it was, to the byte.
+  expect(fs.readFileSync(vaultPath(alice)).equals(vaultBytes)).toBe(true);
+  expect(vaultContent(alice).invitations).toContain(ids.invitation_id);
+  const forgotten = await pageFetch(
+    pages.alice,
+    `${aliceApi}/invitations/${ids.invitation_id}`,
+    { method: 'DELETE' }
+  );
+  expect(forgotten.status).toBe(204);
   expect(vaultContent(alice)).toEqual(vaultBefore);
 
   // The OS refuses him her vault, from his terminal and as his account.
@@ -453,6 +613,52 @@ test('4. a token printed in a notebook saved to shared, or in an uploaded notebo
     );
     expect(await his.content(), name).not.toContain(adminToken.value);
   }
+
+  // The shared folder: everyone reads what its owner put there; only the
+  // owner changes or removes it (root's folder, sticky and world-writable;
+  // her files hers, 0644).
+  const shared = fs.statSync(state.sharedDir);
+  expect([shared.uid, shared.mode & 0o7777]).toEqual([0, 0o1777]);
+  const aliceUid = fs.statSync(alice.home).uid;
+  const before = new Map();
+  for (const file of [printed, uploaded]) {
+    const stat = fs.statSync(file);
+    expect([stat.uid, stat.mode & 0o7777], file).toEqual([aliceUid, 0o644]);
+    before.set(file, fs.readFileSync(file));
+  }
+  // Not through his server's contents API...
+  const hisFiles = `${serverUrl(state, 'bob')}/api/contents/shared`;
+  const overwrite = await pageFetch(his, `${hisFiles}/printed.ipynb`, {
+    method: 'PUT',
+    body: {
+      type: 'notebook',
+      format: 'json',
+      content: notebook([{ source: 'print("bob was here")' }])
+    }
+  });
+  expect(overwrite.status, JSON.stringify(overwrite.body)).toBe(403);
+  const removed = await pageFetch(his, `${hisFiles}/uploaded.ipynb`, {
+    method: 'DELETE'
+  });
+  expect(removed.status, JSON.stringify(removed.body)).toBeGreaterThanOrEqual(
+    400
+  );
+  // ...nor from his terminal.
+  const fromTerminal = await runInTerminal(
+    his,
+    bob,
+    'rm -f ~/shared/printed.ipynb; echo "rm=$?"; echo overwritten > ~/shared/uploaded.ipynb; echo "write=$?"'
+  );
+  expect(fromTerminal).toContain('rm=1');
+  expect(fromTerminal).toContain('Operation not permitted');
+  expect(fromTerminal).toContain('write=1');
+  expect(fromTerminal).toContain('Permission denied');
+  for (const [file, bytes] of before) {
+    expect(
+      fs.readFileSync(file).equals(bytes),
+      `${file} as alice saved it`
+    ).toBe(true);
+  }
 });
 
 /**
@@ -552,6 +758,96 @@ function ownInstall(person) {
   return { packages, frontend: fs.existsSync(frontend) };
 }
 
+/** What contradicts "the server part is not running". */
+const CONTRADICTIONS = [
+  'Loading saved tokens',
+  'No access token is saved',
+  'No ML Platform token'
+];
+
+/**
+ * Start watching the tokens panel of this page: at every change of the
+ * page (a MutationObserver, so that a state shown for one frame is seen
+ * too), the not-running notice must show `sentence`, no saved-tokens
+ * section may be visible, and no text of CONTRADICTIONS may show.
+ *
+ * @param {Page} page
+ * @param {string} sentence
+ */
+async function watchNotRunning(page, sentence) {
+  await page.evaluate(
+    ({ sentence, contradictions }) => {
+      const start = performance.now();
+      /** @type {Map<string, number>} */
+      const seen = new Map();
+      const note = (/** @type {string} */ what) => {
+        if (!seen.has(what)) {
+          seen.set(what, Math.round(performance.now() - start));
+        }
+      };
+      const visible = (/** @type {Element | null} */ element) =>
+        !!element && element.getClientRects().length > 0;
+      const check = () => {
+        const panel = document.querySelector('#jp-mlpTokens-panel');
+        const notice = panel?.querySelector('.jp-mlpTokens-notRunning p');
+        const shown = notice?.textContent?.trim() ?? null;
+        if (!visible(notice ?? null) || shown !== sentence) {
+          note(`the notice ${shown === null ? 'is gone' : `says "${shown}"`}`);
+        }
+        const sections = panel?.querySelectorAll('.jp-mlpTokens-saved');
+        for (const section of Array.from(sections ?? [])) {
+          if (visible(section)) {
+            note('a saved-tokens section is shown');
+          }
+        }
+        const text = document.body.innerText;
+        for (const contradiction of contradictions) {
+          if (text.includes(contradiction)) {
+            note(`"${contradiction}" is shown`);
+          }
+        }
+      };
+      const observer = new MutationObserver(check);
+      observer.observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true
+      });
+      check();
+      /** @type {any} */ (window).mlpWatch = {
+        since: () => performance.now() - start,
+        stop: () => {
+          observer.disconnect();
+          check();
+          return [...seen].map(([what, at]) => `${what} (after ${at} ms)`);
+        }
+      };
+    },
+    { sentence, contradictions: CONTRADICTIONS }
+  );
+}
+
+/**
+ * How long (ms) the page has been watched.
+ *
+ * @param {Page} page
+ * @returns {Promise<number>}
+ */
+function watchedFor(page) {
+  return page.evaluate(() => /** @type {any} */ (window).mlpWatch.since());
+}
+
+/**
+ * Stop watching; what contradicted the notice, and when.
+ *
+ * @param {Page} page
+ * @returns {Promise<string[]>}
+ */
+function stopWatching(page) {
+  return page.evaluate(() => /** @type {any} */ (window).mlpWatch.stop());
+}
+
 test('6. carol installs the extension for herself with %pip: until her server restarts the panel says so in one sentence; after Stop and Start My Server it works', async () => {
   const page = pages.carol;
   await join(page, pages.admin, state, 'carol');
@@ -582,16 +878,32 @@ test('6. carol installs the extension for herself with %pip: until her server re
     'restart your server: File → Hub Control Panel → Stop My Server, then Start My Server.'
   );
   expect(sentence.match(/[.!?](\s|$)/g)).toHaveLength(1);
-  for (const contradiction of [
-    'Loading saved tokens',
-    'No access token is saved',
-    'No ML Platform token'
-  ]) {
-    expect(await page.locator('body').innerText()).not.toContain(contradiction);
-  }
   await expect(page.locator('.jp-mlpTokens-statusItem')).toContainText(
     'restart the server'
   );
+  // It stays so, with nothing that contradicts it, at every change of the
+  // page: for a while (the panel keeps reading the server), and after its
+  // "Try again".
+  await watchNotRunning(page, sentence);
+  await expect
+    .poll(() => watchedFor(page), { timeout: 60 * 1000 })
+    .toBeGreaterThanOrEqual(10 * 1000);
+  const retry = notice.getByRole('button', { name: 'Try again' });
+  if ((await retry.count()) > 0) {
+    const answered = page.waitForResponse(response =>
+      response.url().includes('/mlplatform-tokens/status')
+    );
+    await retry.click();
+    // The answer to the retry has come back and been shown...
+    await answered;
+    await expect(notice.locator('p')).toHaveText(sentence);
+    // ...and a while after it.
+    const since = await watchedFor(page);
+    await expect
+      .poll(() => watchedFor(page), { timeout: 60 * 1000 })
+      .toBeGreaterThanOrEqual(since + 5 * 1000);
+  }
+  expect(await stopWatching(page)).toEqual([]);
 
   // She does what it says: File -> Hub Control Panel (a new tab), Stop My
   // Server, Start My Server.
