@@ -54,7 +54,9 @@ export function formatCount(count: number): string {
 }
 
 /**
- * "in 3 days", "in 5 h", "in 12 min", "expired" or "never expires".
+ * "expires in 3 days", "expires in 1 d 5 h", "expires in 2 h 45 min",
+ * "expires in 12 minutes", "expired" or "never expires". Every part is
+ * rounded down, so the reading never claims more time than is left.
  */
 export function describeExpiry(
   expiresAt: string | null,
@@ -78,16 +80,27 @@ export function describeExpiry(
       Math.floor(left / DAY)
     );
   }
-  if (left >= 2 * HOUR) {
-    return trans._n(
-      'expires in %1 hour',
-      'expires in %1 hours',
-      Math.floor(left / HOUR)
-    );
+  if (left >= DAY) {
+    const hours = Math.floor((left - DAY) / HOUR);
+    return hours > 0
+      ? // TRANSLATORS: a short reading, "d" for days and "h" for hours.
+        trans.__('expires in %1 d %2 h', 1, hours)
+      : trans.__('expires in %1 d', 1);
+  }
+  if (left >= HOUR) {
+    const hours = Math.floor(left / HOUR);
+    const minutes = Math.floor((left - hours * HOUR) / MINUTE);
+    return minutes > 0
+      ? // TRANSLATORS: a short reading, "h" for hours and "min" for minutes.
+        trans.__('expires in %1 h %2 min', hours, minutes)
+      : trans.__('expires in %1 h', hours);
+  }
+  if (left < MINUTE) {
+    return trans.__('expires in less than a minute');
   }
   return trans._n(
     'expires in %1 minute',
     'expires in %1 minutes',
-    Math.max(1, Math.floor(left / MINUTE))
+    Math.floor(left / MINUTE)
   );
 }

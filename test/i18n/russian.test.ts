@@ -45,16 +45,24 @@ describe('Russian plural forms', () => {
     expect(describeExpiry(inFuture(n * DAY), trans, NOW)).toBe(expected);
   });
 
+  // Below two days: two short units, «ч» and «мин» (no plural forms).
   const hours: Array<[number, string]> = [
-    [2, 'истекает через 2 часа'],
-    [5, 'истекает через 5 часов'],
-    [11, 'истекает через 11 часов'],
-    [21, 'истекает через 21 час'],
-    [22, 'истекает через 22 часа']
+    [2, 'истекает через 2 ч'],
+    [5, 'истекает через 5 ч'],
+    [11, 'истекает через 11 ч'],
+    [21, 'истекает через 21 ч'],
+    [22, 'истекает через 22 ч']
   ];
   it.each(hours)('%i hours', async (n, expected) => {
     const trans = await russian();
     expect(describeExpiry(inFuture(n * HOUR), trans, NOW)).toBe(expected);
+  });
+
+  it('reads 2 h 45 min as «истекает через 2 ч 45 мин»', async () => {
+    const trans = await russian();
+    expect(describeExpiry(inFuture(2 * HOUR + 45 * MINUTE), trans, NOW)).toBe(
+      'истекает через 2 ч 45 мин'
+    );
   });
 
   const minutes: Array<[number, string]> = [
