@@ -193,8 +193,9 @@ export interface components {
        */
       issuer_name: string;
       /**
-       * Format: date-time
-       * @description When the access token was created (RFC 3339, UTC).
+       * @description When the access token was created (RFC 3339, UTC), or an empty string when it is
+       *     not known: the vendor's library does not say it, so the server part's library
+       *     backend answers it empty (the platform and the emulator always send the time).
        */
       created_at: string;
       /**

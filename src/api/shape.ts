@@ -90,18 +90,29 @@ function check<T>(value: unknown, list: FieldList<T>, what: string): T {
   return value as T;
 }
 
-/** Check a `TokenInfo`. */
+/**
+ * Check a `TokenInfo`. Its `created_at` is empty when not known (the
+ * contract allows it: the vendor's library does not say it); one that is
+ * absent or null is read as not known too.
+ */
 export function asTokenInfo(value: unknown, what = 'TokenInfo'): TokenInfo {
-  return check(value, TOKEN_INFO, what);
+  const known =
+    isObject(value) &&
+    (value.created_at === undefined || value.created_at === null)
+      ? { ...value, created_at: '' }
+      : value;
+  return check(known, TOKEN_INFO, what);
 }
 
 /** Check a `TokenList` and every token in it. */
 export function asTokenList(value: unknown): TokenList {
   const list = check(value, TOKEN_LIST, 'TokenList');
-  list.tokens.forEach((token, index) => {
-    asTokenInfo(token, `TokenList.tokens[${index}]`);
-  });
-  return list;
+  return {
+    ...list,
+    tokens: list.tokens.map((token, index) =>
+      asTokenInfo(token, `TokenList.tokens[${index}]`)
+    )
+  };
 }
 
 /** Check a `BearerResponse`. */

@@ -86,9 +86,11 @@ function ProjectTokenRow(props: IRowProps): JSX.Element {
         <span className="jp-mlpTokens-issuer">
           {trans.__('issued by %1', token.issuer_name)}
         </span>
-        <span className="jp-mlpTokens-created">
-          {trans.__('created %1', formatDate(token.created_at))}
-        </span>
+        {token.created_at ? (
+          <span className="jp-mlpTokens-created">
+            {trans.__('created %1', formatDate(token.created_at))}
+          </span>
+        ) : null}
         <span
           className={
             'jp-mlpTokens-expiry' + (expired ? ' jp-mlpTokens-expired' : '')

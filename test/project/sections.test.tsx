@@ -140,6 +140,23 @@ describe('ProjectTokensSection', () => {
     );
   });
 
+  it('says nothing of the creation time when it is not known', async () => {
+    const memory = memoryClient([
+      tokenInfo('admin', 'ADMIN'),
+      tokenInfo('bob', 'USER', { created_at: '' })
+    ]);
+    mount(new FakeActive({ name: 'admin', role: 'ADMIN' }), memory);
+    await model.refresh();
+    await flush();
+    const rows = section.node.querySelectorAll('.jp-mlpTokens-projectRow');
+    expect(rows[0].querySelector('.jp-mlpTokens-created')).not.toBeNull();
+    expect(rows[1].querySelector('.jp-mlpTokens-created')).toBeNull();
+    expect(rows[1].textContent).not.toContain('created');
+    expect(rows[1].querySelector('.jp-mlpTokens-issuer')!.textContent).toBe(
+      'issued by console'
+    );
+  });
+
   it('has a labelled filter and a labelled refresh button', async () => {
     const memory = memoryClient([
       tokenInfo('admin', 'ADMIN'),
