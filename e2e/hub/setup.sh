@@ -3,8 +3,9 @@
 # this extension (scripts/check-wheel.sh, unless dist/ holds one newer than
 # every source), and for each hub configuration a system-wide environment
 # under /opt/mlp-hub-<name> made from /usr/bin/python3 with JupyterHub, its
-# authenticator, JupyterLab, Notebook 7, this wheel, and
-# configurable-http-proxy from npm; and next to it /opt/mlp-hub-<name>-own,
+# authenticator, JupyterLab, Notebook 7 and this wheel (every package at the
+# version constraints-<name>.txt pins), and configurable-http-proxy from npm
+# as proxy/package-lock.json locks it; and next to it /opt/mlp-hub-<name>-own,
 # the same single-user stack without this extension, made with
 # --system-site-packages (as a system Python is), for the person who installs
 # the extension for themselves with %pip.
@@ -20,28 +21,7 @@ umask 022
   die "$SYSTEM_PYTHON has no venv module: apt-get install python3-venv"
 command -v npm >/dev/null || die "npm is needed for configurable-http-proxy"
 
-# The inputs of a build; a wheel newer than all of them is current.
-build_inputs() {
-  find src schema style jupyter-config jupyterlab_mlplatform_tokens \
-    package.json pyproject.toml install.json \
-    -type f -not -path '*/labextension/*' -not -path '*/__pycache__/*' \
-    -not -path '*/tests/*' -not -name '_version.py' "$@"
-}
-
-current_wheel() {
-  local wheels=(dist/jupyterlab_mlplatform_tokens-*.whl)
-  [ "${#wheels[@]}" = 1 ] && [ -f "${wheels[0]}" ] || return 1
-  [ -z "$(build_inputs -newer "${wheels[0]}" -print -quit)" ] || return 1
-  printf '%s\n' "$ROOT/${wheels[0]}"
-}
-
-if [ -n "${MLP_HUB_WHEEL:-}" ]; then
-  WHEEL="$(realpath "$MLP_HUB_WHEEL")"
-elif ! WHEEL="$(current_wheel)"; then
-  log "Building the production wheel (scripts/check-wheel.sh)"
-  "$ROOT/scripts/check-wheel.sh"
-  WHEEL="$(current_wheel)" || die "scripts/check-wheel.sh left no wheel in dist/"
-fi
+WHEEL="$(hub_wheel)" || die "no wheel to install"
 echo "wheel: $WHEEL"
 WHEEL_SHA="$(sha256sum "$WHEEL" | cut -d' ' -f1)"
 
@@ -49,10 +29,11 @@ build_hub() {
   local name="$1" prefix stamp want
   prefix="$(hub_prefix "$name")"
   stamp="$prefix/.mlp-e2e-stamp"
-  # Whatever goes into a hub: its requirements, the wheel, the proxy, the
-  # Python, and this script.
-  want="$(cat "$HUB_DIR/requirements-$name.txt" "$HUB_DIR/requirements-lab.txt" "$0" |
-    sha256sum | cut -d' ' -f1) wheel=$WHEEL_SHA chp=$CHP_VERSION python=$("$SYSTEM_PYTHON" -V 2>&1)"
+  # Whatever goes into a hub: its requirements and constraints, the wheel,
+  # the proxy's lock, the Python, and this script.
+  want="$(cat "$HUB_DIR/requirements-$name.txt" "$HUB_DIR/requirements-lab.txt" \
+    "$HUB_DIR/constraints-$name.txt" "$HUB_DIR/proxy/package-lock.json" "$0" |
+    sha256sum | cut -d' ' -f1) wheel=$WHEEL_SHA python=$("$SYSTEM_PYTHON" -V 2>&1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     echo "hub $name: up to date in $prefix"
     return
@@ -63,17 +44,22 @@ build_hub() {
     "$SYSTEM_PYTHON" -m venv "$prefix"
   fi
   "$prefix/bin/python" -m pip install --disable-pip-version-check -q \
-    -r "$HUB_DIR/requirements-$name.txt" "$WHEEL"
+    -r "$HUB_DIR/requirements-$name.txt" -c "$HUB_DIR/constraints-$name.txt" "$WHEEL"
   # The same version number built again is still a new wheel.
   "$prefix/bin/python" -m pip install --disable-pip-version-check -q \
     --no-deps --force-reinstall "$WHEEL"
   "$prefix/bin/python" -m pip check
 
-  if [ "$("$prefix/proxy/node_modules/.bin/configurable-http-proxy" --version 2>/dev/null)" != "$CHP_VERSION" ]; then
+  # The proxy exactly as locked (npm ci), again whenever the lock changed.
+  if ! cmp -s "$HUB_DIR/proxy/package-lock.json" "$prefix/proxy/package-lock.json" ||
+    [ "$("$prefix/proxy/node_modules/.bin/configurable-http-proxy" --version 2>/dev/null)" != "$CHP_VERSION" ]; then
+    rm -rf "$prefix/proxy"
     mkdir -p "$prefix/proxy"
-    npm install --prefix "$prefix/proxy" --no-audit --no-fund --loglevel=error \
-      "configurable-http-proxy@$CHP_VERSION" >/dev/null
+    cp "$HUB_DIR/proxy/package.json" "$HUB_DIR/proxy/package-lock.json" "$prefix/proxy/"
+    (cd "$prefix/proxy" && npm ci --omit=dev --no-audit --no-fund --loglevel=error >/dev/null)
   fi
+  [ "$("$prefix/proxy/node_modules/.bin/configurable-http-proxy" --version)" = "$CHP_VERSION" ] ||
+    die "hub $name: the proxy is not configurable-http-proxy $CHP_VERSION"
   ln -sfn ../proxy/node_modules/.bin/configurable-http-proxy "$prefix/bin/configurable-http-proxy"
   # The wheel itself, for people who install it with %pip on the hub.
   rm -rf "$prefix/wheel"
@@ -103,8 +89,8 @@ build_own() {
   local name="$1" prefix stamp want
   prefix="$(hub_prefix "$name")-own"
   stamp="$prefix/.mlp-e2e-stamp"
-  want="$(cat "$HUB_DIR/requirements-$name.txt" "$HUB_DIR/requirements-lab.txt" "$0" |
-    sha256sum | cut -d' ' -f1) python=$("$SYSTEM_PYTHON" -V 2>&1)"
+  want="$(cat "$HUB_DIR/requirements-$name.txt" "$HUB_DIR/requirements-lab.txt" \
+    "$HUB_DIR/constraints-$name.txt" "$0" | sha256sum | cut -d' ' -f1) python=$("$SYSTEM_PYTHON" -V 2>&1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     echo "hub $name, own installs: up to date in $prefix"
     return
@@ -113,7 +99,7 @@ build_own() {
   rm -rf "$prefix"
   "$SYSTEM_PYTHON" -m venv --system-site-packages "$prefix"
   "$prefix/bin/python" -m pip install --disable-pip-version-check -q \
-    -r "$HUB_DIR/requirements-$name.txt"
+    -r "$HUB_DIR/requirements-$name.txt" -c "$HUB_DIR/constraints-$name.txt"
   "$prefix/bin/python" -m pip check
   chmod -R a+rX "$prefix"
   # (From /, so that this checkout's own package folder is not what is found.)
