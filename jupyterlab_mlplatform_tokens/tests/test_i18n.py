@@ -201,3 +201,55 @@ def test_the_installed_package_declares_its_catalog() -> None:
     generated = module_dir / "locale" / "ru_RU" / "LC_MESSAGES" / f"{DOMAIN}.json"
     assert generated.is_file(), f"{generated} was not built (scripts/i18n/hatch_build.py)"
     assert json.loads(generated.read_text(encoding="utf-8"))[""]["language"] == "ru-RU"
+
+
+#: Wordings the Russian texts do not use, with the one they use instead.
+DISALLOWED = [
+    (re.compile("ё|Ё"), "е, as in the vendor's documentation"),
+    (re.compile(r"\b[Пп]одпис[а-я]*"), "«метка» for a token's label"),
+    (re.compile(r"\b[Аа]втор(?!изац)[а-я]*"), "«кем выпущен» for the issuer"),
+    (re.compile(r"\b[Вв]ыпустил[а-я]*"), "«кем выпущен» for the issuer"),
+    (re.compile(r"[Вв]ремя жизни[^.;—]*истекл[а-я]*"), "«срок действия … истек» for an expiry"),
+    (re.compile(r"\b[Ии]стёк|[Ии]стекш[а-я]*\s+сроком"), "«срок действия … истек»"),
+]
+
+
+def _russian_texts() -> list[tuple[str, str]]:
+    """Every Russian translation of the catalog, and the Russian documents."""
+    po = catalog.load(RU)
+    texts = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+            if text:
+                texts.append((f"msgid {entry.msgid!r}", text))
+    for name in ("README.ru.md", "docs/security.ru.md"):
+        texts.append((name, (ROOT / name).read_text(encoding="utf-8")))
+    return texts
+
+
+def test_the_russian_wording_is_consistent() -> None:
+    found = [
+        f"{where}: {match.group(0)!r} (use {instead})"
+        for where, text in _russian_texts()
+        for pattern, instead in DISALLOWED
+        for match in pattern.finditer(text)
+    ]
+    assert not found, _say(found)
+
+
+def test_the_consistency_check_can_fail() -> None:
+    samples = [
+        "Сохранённые токены",
+        "Подпись пустая.",
+        "Имя, автор или роль",
+        "выпустил: %1",
+        "Время жизни этого токена истекло.",
+    ]
+    for sample in samples:
+        assert any(pattern.search(sample) for pattern, _ in DISALLOWED), sample
+    assert not any(
+        pattern.search("Срок действия этого токена истек; время жизни — 2h.")
+        for pattern, _ in DISALLOWED
+    )
