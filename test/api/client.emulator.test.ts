@@ -2,7 +2,15 @@
 
 /**
  * The client against the emulator over real HTTP: every API story of the
- * design, and each injected fault surfacing as the right typed error.
+ * design, and each injected fault surfacing as the right typed error. The
+ * stories run twice: straight against the emulator, and through a real
+ * Jupyter server's upstream pipe on the library backend (the
+ * `mlplatform_client` stand-in of `standins/`, aimed at the same emulator);
+ * the last test checks that both ran the same stories and prints how many.
+ * The faults and the exchange count are about the client's own transport
+ * (its retries, timeouts and single exchange) and run straight against the
+ * emulator only; how faults end through both backends is
+ * `backends.test.ts`.
  */
 
 import { mkdtempSync, rmSync } from 'fs';
@@ -23,9 +31,39 @@ import {
   TimeoutError,
   TokenRejectedError
 } from '../../src/api';
+import { TestServer } from '../kernels/server';
 import { recordingSleep, rejectionOf, renderError } from './helpers';
 
 const undiciAsFetch = undiciFetch as unknown as typeof fetch;
+
+/** Where the client's calls go: the emulator itself, or a server's pipe. */
+type Target = 'emulator' | 'library';
+const TARGETS: readonly Target[] = ['emulator', 'library'];
+
+/** The stories that passed, per target, to compare them. */
+const ran: Record<Target, string[]> = { emulator: [], library: [] };
+
+interface IVia {
+  baseUrl: string;
+  fetch: typeof fetch;
+  authorizationHeader?: string;
+}
+
+/** The client's options to reach the emulator through `server`'s pipe. */
+function throughServer(server: TestServer): IVia {
+  return {
+    baseUrl: `${server.base}mlplatform-tokens/upstream`,
+    authorizationHeader: 'X-MLPlatform-Authorization',
+    fetch: ((input: RequestInfo | URL, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set('Authorization', `token ${server.token}`);
+      return undiciFetch(
+        input as Parameters<typeof undiciFetch>[0],
+        { ...init, headers } as Parameters<typeof undiciFetch>[1]
+      );
+    }) as typeof fetch
+  };
+}
 
 describe('MLPlatformClient against the emulator', () => {
   let emulator: IEmulator;
@@ -33,6 +71,8 @@ describe('MLPlatformClient against the emulator', () => {
   let admin: string;
   /** Every secret seen in this test, to be kept out of errors. */
   let secrets: string[];
+  /** Where the calls go (the emulator itself unless a block says otherwise). */
+  let via: () => IVia = () => ({ baseUrl: emulator.url, fetch: undiciAsFetch });
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'mlp-client-'));
@@ -59,9 +99,8 @@ describe('MLPlatformClient against the emulator', () => {
     options: Partial<IMLPlatformClientOptions> = {}
   ): MLPlatformClient {
     return new MLPlatformClient({
-      baseUrl: emulator.url,
+      ...via(),
       refreshToken,
-      fetch: undiciAsFetch,
       retryBaseDelayMs: 5,
       ...options
     });
@@ -92,8 +131,35 @@ describe('MLPlatformClient against the emulator', () => {
     return error;
   }
 
-  describe('stories', () => {
-    it('who-am-i describes the token in use', async () => {
+  describe.each(TARGETS)('stories through the %s', target => {
+    let server: TestServer | undefined;
+    const direct = via;
+
+    beforeAll(async () => {
+      if (target === 'library') {
+        server = await TestServer.start('/', {
+          backend: 'library',
+          apiUrl: emulator.url
+        });
+        const pipe = throughServer(server);
+        via = () => pipe;
+      }
+    }, 90000);
+
+    afterAll(async () => {
+      via = direct;
+      await server?.stop();
+    });
+
+    /** A story, recorded for the comparison when it passes. */
+    function story(name: string, run: () => Promise<void>): void {
+      it(name, async () => {
+        await run();
+        ran[target].push(name);
+      });
+    }
+
+    story('who-am-i describes the token in use', async () => {
       const me = await client().whoAmI();
       expect(me).toMatchObject({
         name: 'team-admin',
@@ -103,122 +169,136 @@ describe('MLPlatformClient against the emulator', () => {
       });
     });
 
-    it('verifyToken checks a pasted token', async () => {
+    story('verifyToken checks a pasted token', async () => {
       const user = await mint('alice', 'USER', '24h');
-      const info = await MLPlatformClient.verifyToken(
-        { baseUrl: emulator.url, fetch: undiciAsFetch },
-        user
-      );
+      const info = await MLPlatformClient.verifyToken(via(), user);
       expect(info).toMatchObject({ name: 'alice', type: 'USER' });
       expect(info.exp).not.toBeNull();
     });
 
-    it('an admin lists the project tokens', async () => {
+    story('an admin lists the project tokens', async () => {
       await mint('alice', 'USER');
       const tokens = await client().listProjectTokens();
       expect(tokens.map(t => t.name).sort()).toEqual(['alice', 'team-admin']);
     });
 
-    it('an admin creates a registration token; redeeming it mints a working token', async () => {
-      const registered = await client().createRegistrationToken({
-        clientName: 'bob',
-        role: 'USER',
-        accessTtl: '2h45m30s',
-        refreshTtl: '720h'
-      });
-      secrets.push(registered.register_token);
-      expect(registered).toMatchObject({
-        client_name: 'bob',
-        token_type: 'USER',
-        refresh_ttl: '720h'
-      });
+    story(
+      'an admin creates a registration token; redeeming it mints a working token',
+      async () => {
+        const registered = await client().createRegistrationToken({
+          clientName: 'bob',
+          role: 'USER',
+          accessTtl: '2h45m30s',
+          refreshTtl: '720h'
+        });
+        secrets.push(registered.register_token);
+        expect(registered).toMatchObject({
+          client_name: 'bob',
+          token_type: 'USER',
+          refresh_ttl: '720h'
+        });
 
-      const redeemed = await client(undefined).redeemRegistrationToken(
-        registered.register_token
-      );
-      secrets.push(redeemed.refresh_token);
-      expect(redeemed.token).toMatchObject({
-        name: 'bob',
-        type: 'USER',
-        issuer_name: 'team-admin'
-      });
+        const redeemed = await client(undefined).redeemRegistrationToken(
+          registered.register_token
+        );
+        secrets.push(redeemed.refresh_token);
+        expect(redeemed.token).toMatchObject({
+          name: 'bob',
+          type: 'USER',
+          issuer_name: 'team-admin'
+        });
 
-      const me = await client(redeemed.refresh_token).whoAmI();
-      expect(me).toEqual(redeemed.token);
-    });
+        const me = await client(redeemed.refresh_token).whoAmI();
+        expect(me).toEqual(redeemed.token);
+      }
+    );
 
-    it('an admin deletes a token; the deleted token is then rejected', async () => {
-      const user = await mint('alice', 'USER');
-      const alice = client(user);
-      await alice.whoAmI(); // alice now holds a cached bearer
+    story(
+      'an admin deletes a token; the deleted token is then rejected',
+      async () => {
+        const user = await mint('alice', 'USER');
+        const alice = client(user);
+        await alice.whoAmI(); // alice now holds a cached bearer
 
-      await client().deleteToken('alice');
-      expect((await client().listProjectTokens()).map(t => t.name)).toEqual([
-        'team-admin'
-      ]);
+        await client().deleteToken('alice');
+        expect((await client().listProjectTokens()).map(t => t.name)).toEqual([
+          'team-admin'
+        ]);
 
-      // Cached bearer: 403 Forbidden, one re-exchange, refused.
-      const cached = await failure(alice.whoAmI());
-      expect(cached).toBeInstanceOf(TokenRejectedError);
-      // New client: the exchange itself is refused.
-      const fresh = await failure(client(user).whoAmI());
-      expect(fresh).toBeInstanceOf(TokenRejectedError);
-    });
+        // Cached bearer: 403 Forbidden, one re-exchange, refused.
+        const cached = await failure(alice.whoAmI());
+        expect(cached).toBeInstanceOf(TokenRejectedError);
+        // New client: the exchange itself is refused.
+        const fresh = await failure(client(user).whoAmI());
+        expect(fresh).toBeInstanceOf(TokenRejectedError);
+      }
+    );
 
-    it('deleting an unknown token → NotFoundError', async () => {
+    story('deleting an unknown token → NotFoundError', async () => {
       const error = await failure(client().deleteToken('nobody'));
       expect(error).toBeInstanceOf(NotFoundError);
       expect(error).toMatchObject({ status: 404, field: 'name' });
     });
 
-    it('a User token gets PermissionDeniedError on admin calls', async () => {
-      const user = client(await mint('alice', 'USER'));
-      await expect(user.whoAmI()).resolves.toMatchObject({ type: 'USER' });
-      const calls = [
-        user.listProjectTokens(),
-        user.deleteToken('team-admin'),
-        user.createRegistrationToken({
-          clientName: 'carol',
-          role: 'ADMIN',
-          accessTtl: '1h'
-        })
-      ];
-      for (const call of calls) {
-        const error = await failure(call);
-        expect(error).toBeInstanceOf(PermissionDeniedError);
-        expect(error).not.toBeInstanceOf(TokenRejectedError);
-        expect(error).toMatchObject({
-          status: 403,
-          missingScope: 'ml-platform:Manage'
-        });
+    story(
+      'a User token gets PermissionDeniedError on admin calls',
+      async () => {
+        const user = client(await mint('alice', 'USER'));
+        await expect(user.whoAmI()).resolves.toMatchObject({ type: 'USER' });
+        const calls = [
+          user.listProjectTokens(),
+          user.deleteToken('team-admin'),
+          user.createRegistrationToken({
+            clientName: 'carol',
+            role: 'ADMIN',
+            accessTtl: '1h'
+          })
+        ];
+        for (const call of calls) {
+          const error = await failure(call);
+          expect(error).toBeInstanceOf(PermissionDeniedError);
+          expect(error).not.toBeInstanceOf(TokenRejectedError);
+          expect(error).toMatchObject({
+            status: 403,
+            missingScope: 'ml-platform:Manage'
+          });
+        }
+        // Nothing was deleted.
+        expect((await client().listProjectTokens()).length).toBe(2);
       }
-      // Nothing was deleted.
-      expect((await client().listProjectTokens()).length).toBe(2);
-    });
+    );
 
-    it('an expired token (emulator clock) → TokenRejectedError', async () => {
-      const user = await mint('alice', 'USER', '1h');
-      const alice = client(user);
-      await alice.whoAmI();
-      await emulator.advance(3601);
-      expect(await failure(alice.whoAmI())).toBeInstanceOf(TokenRejectedError);
-      expect(await failure(client(user).whoAmI())).toBeInstanceOf(
-        TokenRejectedError
-      );
-    });
+    story(
+      'an expired token (emulator clock) → TokenRejectedError',
+      async () => {
+        const user = await mint('alice', 'USER', '1h');
+        const alice = client(user);
+        await alice.whoAmI();
+        await emulator.advance(3601);
+        expect(await failure(alice.whoAmI())).toBeInstanceOf(
+          TokenRejectedError
+        );
+        expect(await failure(client(user).whoAmI())).toBeInstanceOf(
+          TokenRejectedError
+        );
+      }
+    );
 
-    it('an expired bearer is replaced transparently (401 → one re-exchange)', async () => {
-      const admins = client();
-      await admins.whoAmI();
-      const before = emulator.stats()['POST /auth/refresh'];
-      await emulator.advance(301); // past the 300 s bearer, not the token
-      await expect(admins.whoAmI()).resolves.toMatchObject({
-        name: 'team-admin'
-      });
-      expect(emulator.stats()['POST /auth/refresh']).toBe(before + 1);
-    });
+    story(
+      'an expired bearer is replaced transparently (401 → one re-exchange)',
+      async () => {
+        const admins = client();
+        await admins.whoAmI();
+        const before = emulator.stats()['POST /auth/refresh'];
+        await emulator.advance(301); // past the 300 s bearer, not the token
+        await expect(admins.whoAmI()).resolves.toMatchObject({
+          name: 'team-admin'
+        });
+        expect(emulator.stats()['POST /auth/refresh']).toBe(before + 1);
+      }
+    );
 
-    it('a used registration token → TokenRejectedError', async () => {
+    story('a used registration token → TokenRejectedError', async () => {
       const { register_token: value } = await client().createRegistrationToken({
         clientName: 'bob',
         role: 'USER',
@@ -234,7 +314,7 @@ describe('MLPlatformClient against the emulator', () => {
       expect(error.message).toContain('registration token');
     });
 
-    it('an expired registration token → TokenRejectedError', async () => {
+    story('an expired registration token → TokenRejectedError', async () => {
       const { register_token: value } = await client().createRegistrationToken({
         clientName: 'bob',
         role: 'USER',
@@ -248,7 +328,7 @@ describe('MLPlatformClient against the emulator', () => {
       expect(error).toBeInstanceOf(TokenRejectedError);
     });
 
-    it('a name already used → ConflictError', async () => {
+    story('a name already used → ConflictError', async () => {
       await mint('alice', 'USER');
       const error = await failure(
         client().createRegistrationToken({
@@ -261,19 +341,23 @@ describe('MLPlatformClient against the emulator', () => {
       expect(error).toMatchObject({ status: 409, field: 'client_name' });
     });
 
-    it('a name taken before redemption → ConflictError on redeem', async () => {
-      const { register_token: value } = await client().createRegistrationToken({
-        clientName: 'bob',
-        role: 'USER',
-        accessTtl: '1h'
-      });
-      secrets.push(value);
-      await mint('bob', 'ADMIN');
-      const error = await failure(
-        client(undefined).redeemRegistrationToken(value)
-      );
-      expect(error).toBeInstanceOf(ConflictError);
-    });
+    story(
+      'a name taken before redemption → ConflictError on redeem',
+      async () => {
+        const { register_token: value } =
+          await client().createRegistrationToken({
+            clientName: 'bob',
+            role: 'USER',
+            accessTtl: '1h'
+          });
+        secrets.push(value);
+        await mint('bob', 'ADMIN');
+        const error = await failure(
+          client(undefined).redeemRegistrationToken(value)
+        );
+        expect(error).toBeInstanceOf(ConflictError);
+      }
+    );
   });
 
   describe('faults', () => {
@@ -441,5 +525,15 @@ describe('MLPlatformClient against the emulator', () => {
     await Promise.all(Array.from({ length: 50 }, () => admins.whoAmI()));
     expect(emulator.stats()['POST /auth/refresh']).toBe(1);
     expect(emulator.stats()['GET /tokens/me']).toBe(50);
+  });
+});
+
+describe('the stories', () => {
+  it('ran the same on both targets', () => {
+    console.info(
+      `stories: ${ran.emulator.length} against the emulator, ${ran.library.length} through the library backend`
+    );
+    expect(ran.library.length).toBeGreaterThan(10);
+    expect([...ran.library].sort()).toEqual([...ran.emulator].sort());
   });
 });
