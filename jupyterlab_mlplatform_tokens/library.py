@@ -36,10 +36,15 @@ calls beyond its in-flight limit). A call is waited for at most
 and never starts (504 ``UpstreamTimeout``). A started call cannot be stopped:
 a read or an administrator's call that outlives its deadline is answered 504
 and its late result dropped. A redemption (``create_refresh_token``) is the
-exception: once started it is waited for until the library returns, because
-the access token it mints exists on the platform from then on and could not be
-found again if its value were dropped; the deadline only keeps it from
-starting late.
+exception, because the access token it mints exists on the platform from then
+on and could not be found again if its value were dropped: it is answered 504
+at its deadline too (the browser then says the redemption did not complete and
+to try again), but its outcome is kept, keyed by a hash of the registration
+token, for at most :data:`LATE_SECONDS`; the next redemption of the same
+registration token (the user trying again) waits for that outcome and answers
+the minted token instead of redeeming again (which would only say "already
+used"). A kept token is forgotten once delivered or at its expiry (swept as
+handles are), so it stays in memory no longer than that.
 
 What the library prints is discarded (``sys.stdout``/``sys.stderr`` and their
 ``buffer`` drop the pool's writes and pass every other thread's on, and forward
@@ -65,6 +70,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import dataclasses
+import hashlib
 import importlib
 import importlib.metadata
 import importlib.util
@@ -99,6 +105,9 @@ MAX_HANDLES = 1024
 
 #: Most calls that wait for a free thread; more are refused with 503 and Retry-After.
 MAX_QUEUED = 8
+
+#: How long the outcome of a redemption that outlived its deadline is kept for a retry.
+LATE_SECONDS = 300
 
 #: The prefix of the pool's threads, by which their prints and log records are dropped.
 THREAD_PREFIX = "mlp-library"
@@ -275,6 +284,14 @@ class _Handle:
     client: Any
 
 
+@dataclasses.dataclass
+class _Late:
+    """A redemption that outlived its deadline: its job (running or done), kept until."""
+
+    job: concurrent.futures.Future[tuple[str, Any]]
+    until: float
+
+
 def _busy() -> PipeError:
     return PipeError(
         503,
@@ -321,6 +338,7 @@ class LibraryUpstream:
         self._log = log or _LOG
         self._clock = clock
         self._handles: dict[str, _Handle] = {}
+        self._late: dict[str, _Late] = {}
         self._lock = threading.Lock()
         self._module: Any = None
         self._problem: str | None = None
@@ -369,6 +387,7 @@ class LibraryUpstream:
         self._pool.shutdown(wait=False, cancel_futures=True)
         with self._lock:
             self._handles.clear()
+            self._late.clear()
         if self._sweeper is not None:
             self._sweeper.cancel()
             self._sweeper = None
@@ -484,12 +503,19 @@ class LibraryUpstream:
 
     async def _redeem(self, data: Any) -> PipeResponse:
         registration = _string_field(data, "register_token")
-        # Once started, waited for however long it takes (see the module's docstring).
-        minted = await self._call(
-            lambda lib: lib.MLPlatform().create_refresh_token(registration),
-            [registration],
-            ride_out=True,
-        )
+        key = hashlib.sha256(registration.encode()).hexdigest()
+        with self._lock:
+            self._sweep_locked(self._clock())
+            kept = self._late.get(key)
+        if kept is not None:
+            # The outcome of an earlier redemption that outlived its deadline.
+            minted = await self._kept(key, kept, [registration])
+        else:
+            minted = await self._call(
+                lambda lib: lib.MLPlatform().create_refresh_token(registration),
+                [registration],
+                late=lambda job: self._keep_late(key, job),
+            )
         value = self._value_of(minted, "refresh_token")
         # The token exists now: its value is answered whatever happens next; the
         # browser names it itself when no description comes.
@@ -514,17 +540,49 @@ class LibraryUpstream:
                 raise _Rejected(401, "UnauthorizedException", "Unauthorized")
             return found.token, found.client
 
+    def _keep_late(self, key: str, job: concurrent.futures.Future[tuple[str, Any]]) -> None:
+        """Keep the outcome of a redemption that outlived its deadline for a retry."""
+        with self._lock:
+            self._late[key] = _Late(job, self._clock() + LATE_SECONDS)
+        self._schedule_sweep()
+
+    async def _kept(self, key: str, kept: _Late, values: list[str]) -> Any:
+        """The kept redemption's result (waited for within the timeout, still kept if it
+        has not ended by then), forgotten once taken."""
+        try:
+            kind, outcome = await asyncio.wait_for(
+                asyncio.shield(asyncio.wrap_future(kept.job)), self.timeout
+            )
+        except asyncio.TimeoutError:
+            raise self._timed_out() from None
+        except asyncio.CancelledError:
+            if kept.job.cancelled():  # the pool was shut down: the server is stopping
+                raise _stopping() from None
+            raise
+        with self._lock:
+            if self._late.get(key) is kept:
+                del self._late[key]
+        if kind == "ok":
+            return outcome
+        if kind == "late":
+            raise self._timed_out()
+        raise self._mapped(outcome, values)
+
     def _sweep_locked(self, now: float) -> None:
         for key in [key for key, entry in self._handles.items() if entry.until <= now]:
             del self._handles[key]
+        for key in [key for key, late in self._late.items() if late.until <= now]:
+            del self._late[key]
 
     def _schedule_sweep(self) -> None:
-        """Sweep again when the earliest handle expires (on the event loop)."""
+        """Sweep again when the earliest handle or kept redemption expires (on the loop)."""
         if self._sweeper is not None:
             self._sweeper.cancel()
             self._sweeper = None
         with self._lock:
-            earliest = min((entry.until for entry in self._handles.values()), default=None)
+            ends = [entry.until for entry in self._handles.values()]
+            ends += [late.until for late in self._late.values()]
+            earliest = min(ends, default=None)
         if earliest is None or self._closed:
             return
         delay = max(0.0, earliest - self._clock()) + 0.01
@@ -539,13 +597,17 @@ class LibraryUpstream:
     # Calling the library --------------------------------------------------------
 
     async def _call(
-        self, work: Callable[[Any], Any], values: list[str], *, ride_out: bool = False
+        self,
+        work: Callable[[Any], Any],
+        values: list[str],
+        *,
+        late: Callable[[concurrent.futures.Future[tuple[str, Any]]], None] | None = None,
     ) -> Any:
         """Run ``work(module)`` in the pool within the timeout; map what it raises.
 
         Refused at once when the pool and its queue are full; cancelled when it has not
-        started by its deadline. ``ride_out``: once started, wait for it to end however
-        long it takes (a call whose result must not be lost)."""
+        started by its deadline. ``late``: given the job of a call that started but
+        outlived its deadline (a call whose result must not be lost)."""
         if not await self.imported():
             raise self._missing()
         with self._lock:
@@ -564,9 +626,9 @@ class LibraryUpstream:
         try:
             kind, outcome = await asyncio.wait_for(asyncio.shield(waiting), self.timeout)
         except asyncio.TimeoutError:
-            if job.cancel() or not ride_out:
-                raise self._timed_out() from None
-            kind, outcome = await waiting
+            if not job.cancel() and late is not None:
+                late(job)
+            raise self._timed_out() from None
         if kind == "ok":
             return outcome
         if kind == "late":

@@ -89,19 +89,47 @@ async def test_a_call_past_its_deadline_never_starts_and_the_queue_is_bounded(
     library.close()
 
 
-async def test_a_redeem_that_outlives_the_timeout_still_delivers_its_token(
+async def test_a_redeem_that_outlives_the_timeout_is_delivered_to_the_retry(
     standin: Any, monkeypatch: Any
 ) -> None:
+    redeemed: list[str] = []
+
     def late(self: Any, register_token: str) -> str:
-        time.sleep(1.0)
+        redeemed.append(register_token)
+        time.sleep(0.8)
         return "mlp_rt_minted_late_0123456789"
 
     monkeypatch.setattr(standin.MLPlatform, "create_refresh_token", late)
     monkeypatch.setattr(standin.MLPlatform, "who_am_i", lambda self: ME)
     library = LibraryUpstream(0.3, concurrency=2)
-    answer = await library.forward(_redeem())
-    assert answer.status == 201, answer
-    assert _body(answer)["refresh_token"] == "mlp_rt_minted_late_0123456789"
+    first = await library.forward(_redeem("mlp_reg_slow"))
+    assert (first.status, _body(first)["errorCode"]) == (504, "UpstreamTimeout")
+    # Tried again while the first still runs, then after it ended: the token it minted
+    # is answered (not a second redemption, which would say "already used").
+    retried = await library.forward(_redeem("mlp_reg_slow"))
+    if retried.status == 504:
+        await asyncio.sleep(0.6)
+        retried = await library.forward(_redeem("mlp_reg_slow"))
+    assert retried.status == 201, retried
+    assert _body(retried)["refresh_token"] == "mlp_rt_minted_late_0123456789"
+    assert _body(retried)["token"]["name"] == "late"
+    assert redeemed == ["mlp_reg_slow"]
+    assert not library._late  # delivered once, then forgotten
+    library.close()
+
+
+async def test_a_late_token_nobody_asks_for_is_forgotten(standin: Any, monkeypatch: Any) -> None:
+    def late(self: Any, register_token: str) -> str:
+        time.sleep(0.5)
+        return "mlp_rt_minted_late_forgotten_0123"
+
+    monkeypatch.setattr(standin.MLPlatform, "create_refresh_token", late)
+    monkeypatch.setattr(library_module, "LATE_SECONDS", 1)
+    library = LibraryUpstream(0.2, concurrency=2)
+    assert (await library.forward(_redeem("mlp_reg_gone"))).status == 504
+    assert library._late
+    await asyncio.sleep(1.5)
+    assert not library._late  # swept at its expiry
     library.close()
 
 
