@@ -71,6 +71,7 @@ from .scrub import (
     is_text_model,
     redact_json,
 )
+from .translation import server_text, word
 
 #: Status of a refused upload in the redaction log.
 REFUSED_STATUS = "refused"
@@ -85,30 +86,53 @@ BLOCK_BYTES = 1024 * 1024
 #: their file is then checked whole at the end).
 MAX_UPLOADS = 100
 
-REFUSED = (
+REFUSED = server_text(
     "This file contains the value of a saved access token, and it is binary or "
     "UTF-16 text, which cannot be redacted without damaging it: remove the value from "
     "the file and upload it again."
 )
-REFUSED_PART_WAY = (
+REFUSED_PART_WAY = server_text(
     "This file contains the value of a saved access token, and it is binary or "
     "UTF-16 text, which cannot be redacted without damaging it: the upload was stopped "
     "and the part already uploaded removed; remove the value from the file and upload "
     "it again."
 )
-UNCHECKABLE = (
+UNCHECKABLE = server_text(
     "This server cannot check files uploaded in parts for saved token values, so "
     "files larger than 1 MB cannot be uploaded here while tokens are saved."
 )
+
+UNCHECKED_WHOLE = server_text(
+    "This file could not be checked for saved token values, so it was not saved; try again."
+)
+UNCHECKED_CHUNK = server_text(
+    "This file could not be checked for saved token values, so the upload was stopped; try again."
+)
+
+#: The code of each refusal, sent as the answer's ``reason``.
+CODES = {
+    REFUSED: "upload-has-token",
+    REFUSED_PART_WAY: "upload-has-token-part-way",
+    UNCHECKABLE: "upload-chunks-uncheckable",
+    UNCHECKED_WHOLE: "upload-unchecked",
+    UNCHECKED_CHUNK: "upload-unchecked",
+}
 
 _LOG = logging.getLogger(__name__)
 
 
 class Refused(web.HTTPError):
-    """An upload that cannot be redacted; the message is the sentence for the user."""
+    """An upload that cannot be redacted.
+
+    JupyterLab's file browser shows the answer's ``message`` as it is, so it is
+    worded here in the user's JupyterLab language (:mod:`.translation`); the
+    code is the answer's ``reason`` and :attr:`code`.
+    """
 
     def __init__(self, message: str) -> None:
-        super().__init__(400, message, reason="Upload refused")  # no "%" in messages
+        self.code = CODES.get(message, "upload-refused")
+        # No "%" in the sentences (in any language): tornado logs log_message as a format.
+        super().__init__(400, word(message), reason=self.code)
 
 
 def redact_bytes(data: bytes, redactor: Redactor | None) -> tuple[bytes, int]:
@@ -210,10 +234,7 @@ class Uploads:
                 path,
                 type(error).__name__,
             )
-            raise Refused(
-                "This file could not be checked for saved token values, so it was not "
-                "saved; try again."
-            ) from None
+            raise Refused(UNCHECKED_WHOLE) from None
 
     def _check_whole(self, model: dict[str, Any], path: str) -> None:
         data = _decode(model)
@@ -311,10 +332,7 @@ class Uploads:
                 path,
                 type(error).__name__,
             )
-            raise Refused(
-                "This file could not be checked for saved token values, so the upload "
-                "was stopped; try again."
-            ) from None
+            raise Refused(UNCHECKED_CHUNK) from None
 
     def _check_chunk(self, model: dict[str, Any], path: str, manager: Any) -> _Chunk | None:
         """Redact a chunk in place before it is written (see the module's docstring)."""

@@ -236,6 +236,62 @@ async def test_a_value_saved_during_an_upload_is_redacted_from_the_earlier_chunk
     assert (jp_root_dir / "late.txt").read_text() == f"{REDACTED} and {REDACTED}\nmore\nend\n"
 
 
+# The refusal in the JupyterLab language --------------------------------------------------
+
+
+def set_jupyterlab_language(config_dir: Path, locale: str) -> None:
+    """Choose the language as JupyterLab's Settings → Language does (its user settings)."""
+    path = config_dir / "lab" / "user-settings" / "@jupyterlab" / "translation-extension"
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "plugin.jupyterlab-settings").write_text(
+        f"// Language\n{json.dumps({'locale': locale})}\n", encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [
+        (None, "This file contains the value of a saved access token"),
+        ("en", "This file contains the value of a saved access token"),
+        ("default", "This file contains the value of a saved access token"),
+        ("ru_RU", "этом файле есть значение сохраненного токена доступа"),
+        ("de_DE", "This file contains the value of a saved access token"),
+    ],
+)
+@pytest.mark.parametrize("chunk_size", [None, 32], ids=["whole", "chunks"])
+async def test_a_refusal_is_worded_in_the_jupyterlab_language_with_its_code(
+    jp_fetch: Any,
+    jp_config_dir: Path,
+    jp_root_dir: Path,
+    locale: str | None,
+    said: str,
+    chunk_size: int | None,
+) -> None:
+    if locale is not None:
+        set_jupyterlab_language(jp_config_dir, locale)
+    await add_token(jp_fetch, VALUE)
+    data = b"\x00" * 40 + VALUE.encode() + b"\x00" * 40
+    response = await upload(jp_fetch, "blob.bin", data, chunk_size=chunk_size)
+    assert response.code == 400
+    answer = json.loads(response.body)
+    assert said in answer["message"]
+    assert answer["reason"] == (
+        "upload-has-token" if chunk_size is None else "upload-has-token-part-way"
+    )
+    assert not (jp_root_dir / "blob.bin").exists()
+
+
+async def test_the_language_follows_a_change_of_the_setting(
+    jp_fetch: Any, jp_config_dir: Path
+) -> None:
+    await add_token(jp_fetch, VALUE)
+    data = b"\x00" + VALUE.encode()
+    set_jupyterlab_language(jp_config_dir, "ru_RU")
+    assert "токена доступа" in message_of(await upload(jp_fetch, "a.bin", data))
+    set_jupyterlab_language(jp_config_dir, "en")
+    assert "access token" in message_of(await upload(jp_fetch, "b.bin", data))
+
+
 @pytest.mark.parametrize("mlp_config", [{"redact_on_save": False}])
 async def test_uploads_are_untouched_when_redaction_is_off(
     jp_fetch: Any, jp_root_dir: Path

@@ -24,6 +24,7 @@ The source of truth of each language is a gettext catalog in the repository,
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import re
 import shutil
@@ -109,8 +110,52 @@ def package_version() -> str:
 
 
 def scan_sources() -> dict[str, Any]:
-    """Messages and problems of ``src/``, from the TypeScript parser."""
-    return run_scanner(["src"])
+    """Messages and problems of ``src/``, from the TypeScript parser, and the
+    sentences the server part words itself (``server_text(...)`` in its Python)."""
+    scanned = run_scanner(["src"])
+    scanned["messages"] = [*scanned["messages"], *python_messages()]
+    return scanned
+
+
+#: The marker of a sentence the server words itself, and its catalog context
+#: (``jupyterlab_mlplatform_tokens/translation.py``).
+SERVER_MARKER = "server_text"
+SERVER_CONTEXT = "server sentence"
+
+
+def python_messages() -> list[dict[str, Any]]:
+    """Each ``server_text("...")`` of the server part's Python, as a message."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted((ROOT / PACKAGE).glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == SERVER_MARKER
+                and len(node.args) == 1
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                continue
+            msgid = node.args[0].value
+            message = found.setdefault(
+                msgid,
+                {
+                    "msgid": msgid,
+                    "msgctxt": SERVER_CONTEXT,
+                    "msgid_plural": None,
+                    "files": [],
+                    "comments": [
+                        "TRANSLATORS: worded by the server in the JupyterLab language "
+                        "and shown by JupyterLab's own UI."
+                    ],
+                },
+            )
+            relative = path.relative_to(ROOT).as_posix()
+            if relative not in message["files"]:
+                message["files"].append(relative)
+    return list(found.values())
 
 
 def run_scanner(dirs: list[str]) -> dict[str, Any]:

@@ -1,0 +1,97 @@
+"""Sentences the server words itself, in the user's JupyterLab language.
+
+The server part answers its own routes with a ``code`` and ``params`` that the
+frontend words (:mod:`.messages`). Where JupyterLab's own UI shows a sentence of
+this server instead (an upload refused by redaction, shown by the file browser),
+the server words it, from the same compiled catalog the frontend reads
+(``locale/<ll_CC>/LC_MESSAGES/jupyterlab_mlplatform_tokens.json``), in the
+language JupyterLab is set to: the ``locale`` of the user's
+``@jupyterlab/translation-extension:plugin`` settings, as ``jupyterlab_server``
+reads it. Without that setting, or for a language without a catalog, the
+sentence stays in English.
+
+Such sentences are marked with :func:`server_text` (context ``server sentence``),
+which ``scripts/i18n/catalog.py extract`` collects into the catalog next to the
+frontend's messages.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+#: The translation domain (the frontend's).
+DOMAIN = "jupyterlab_mlplatform_tokens"
+
+#: The catalog context of the sentences the server words.
+CONTEXT = "server sentence"
+
+#: The settings JupyterLab keeps the chosen language in.
+SETTINGS_FILE = Path("@jupyterlab", "translation-extension", "plugin.jupyterlab-settings")
+
+_LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def server_text(msgid: str) -> str:
+    """Mark an English sentence the server words itself (kept as it is)."""
+    return msgid
+
+
+def user_settings_dir() -> Path:
+    """JupyterLab's user settings folder, as JupyterLab finds it."""
+    configured = os.environ.get("JUPYTERLAB_SETTINGS_DIR")
+    if configured:
+        return Path(configured)
+    from jupyter_core.paths import jupyter_config_dir
+
+    return Path(jupyter_config_dir(), "lab", "user-settings")
+
+
+def current_locale(settings_dir: Path | None = None) -> str:
+    """The language JupyterLab is set to (``ru_RU``), or ``en`` when it is not set."""
+    path = (settings_dir or user_settings_dir()) / SETTINGS_FILE
+    try:
+        stat = path.stat()
+    except OSError:
+        return "en"
+    return _locale_in(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _locale_in(path: str, _mtime: int, _size: int) -> str:
+    try:
+        import json5
+
+        data = json5.loads(Path(path).read_text(encoding="utf-8"))
+    except Exception:
+        return "en"
+    value = data.get("locale") if isinstance(data, dict) else None
+    if not isinstance(value, str) or value in ("", "default"):
+        return "en"
+    return value.replace("-", "_")
+
+
+@functools.lru_cache(maxsize=8)
+def _catalog(locale: str) -> dict[str, Any]:
+    if not locale.replace("_", "").isalnum():
+        return {}
+    path = _LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def word(msgid: str, locale: str | None = None) -> str:
+    """``msgid`` (a :func:`server_text` sentence) in ``locale`` (default: JupyterLab's)."""
+    locale = locale if locale is not None else current_locale()
+    if locale.split("_", 1)[0] == "en":
+        return msgid
+    forms = _catalog(locale).get(f"{CONTEXT}\u0004{msgid}")
+    if isinstance(forms, list) and forms and isinstance(forms[0], str) and forms[0]:
+        return forms[0]
+    return msgid
