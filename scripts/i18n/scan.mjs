@@ -7,9 +7,14 @@
  *   files, and the translator comments ("// TRANSLATORS: ...") above it;
  * - `problems`: calls whose msgid is not a plain string literal (template
  *   literals are refused), placeholders without an argument, and user-visible
- *   strings that bypass the translation functions: JSX text, textContent and
- *   similar DOM properties, title / aria-label / placeholder attributes,
- *   label / caption / title / body options, and Notification messages.
+ *   strings that bypass the translation functions: JSX text (also `{'…'}` in
+ *   a fragment), textContent / innerHTML and similar DOM properties,
+ *   createTextNode, append / prepend and the like with a literal, title /
+ *   aria-label / placeholder / value attributes, label / caption / title /
+ *   body options (also as functions), the description of commands and
+ *   dialogs, both texts of showErrorMessage, and Notification messages
+ *   (Notification.*, Notification.manager.notify, update({message})); a
+ *   string held in a constant of the file and shown later counts too.
  *
  *   node scripts/i18n/scan.mjs [DIR...]   (default: src)
  *
@@ -56,9 +61,11 @@ const VISIBLE_NAMES = new Set(
     'body',
     'cancelLabel',
     'caption',
+    'innerHTML',
     'innerText',
     'label',
     'okLabel',
+    'outerHTML',
     'placeholder',
     'textContent',
     'title',
@@ -67,15 +74,43 @@ const VISIBLE_NAMES = new Set(
   ].map(normalizeName)
 );
 
+/** Attributes of JSX elements (only) whose value people read. */
+const VISIBLE_JSX_ATTRIBUTES = new Set(
+  ['value', 'defaultValue'].map(normalizeName)
+);
+
 /** Notification methods whose first argument is the message. */
 const NOTIFICATION_METHODS = new Set([
   'emit',
   'error',
   'info',
+  'notify',
   'promise',
   'success',
   'warning'
 ]);
+
+/** `Notification` or `Notification.manager`, the receivers of its methods. */
+const NOTIFICATION_RECEIVER = /^Notification(\.manager)?$/;
+
+/** DOM methods whose string arguments become text on the page. */
+const DOM_TEXT_METHODS = new Set([
+  'after',
+  'append',
+  'before',
+  'prepend',
+  'replaceChildren',
+  'replaceWith'
+]);
+
+/** Calls whose options' `description` people read (commands, dialogs). */
+const DESCRIBED_CALLS = /(^|\.)(addCommand|showDialog|showErrorMessage)$/;
+
+/**
+ * The string constants of the file being scanned (`const NAME = '…'`), so
+ * that a text held in one and shown later is still seen.
+ */
+let fileConstants = new Map();
 
 function normalizeName(name) {
   return name.replace(/-/g, '').toLowerCase();
@@ -114,8 +149,33 @@ function unwrap(node) {
 /**
  * The raw (untranslated) strings with letters an expression can evaluate to.
  */
-function rawStrings(node) {
+function rawStrings(node, seen = new Set()) {
   node = unwrap(node);
+  if (ts.isIdentifier(node) && fileConstants.has(node.text)) {
+    if (seen.has(node.text)) {
+      return [];
+    }
+    return rawStrings(
+      fileConstants.get(node.text),
+      new Set([...seen, node.text])
+    );
+  }
+  if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) {
+    // `label: () => '…'` and `caption: args => (a ? '…' : '…')`.
+    if (!ts.isBlock(node.body)) {
+      return rawStrings(node.body, seen);
+    }
+    const found = [];
+    const collect = child => {
+      if (ts.isReturnStatement(child) && child.expression) {
+        found.push(...rawStrings(child.expression, seen));
+      } else if (!ts.isFunctionLike(child)) {
+        ts.forEachChild(child, collect);
+      }
+    };
+    ts.forEachChild(node.body, collect);
+    return found;
+  }
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
     return hasLetters(node.text) ? [node.text] : [];
   }
@@ -230,6 +290,27 @@ function scanFile(file, messages, problems) {
   );
   const lineOf = node =>
     source.getLineAndCharacterOfPosition(node.getStart(source)).line;
+  fileConstants = new Map();
+  const collectConstants = node => {
+    if (ts.isVariableDeclarationList(node) && node.flags & ts.NodeFlags.Const) {
+      for (const declaration of node.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.initializer) {
+          const value = unwrap(declaration.initializer);
+          if (
+            ts.isStringLiteral(value) ||
+            ts.isNoSubstitutionTemplateLiteral(value) ||
+            ts.isTemplateExpression(value) ||
+            ts.isConditionalExpression(value) ||
+            ts.isBinaryExpression(value)
+          ) {
+            fileConstants.set(declaration.name.text, value);
+          }
+        }
+      }
+    }
+    ts.forEachChild(node, collectConstants);
+  };
+  collectConstants(source);
   // `i18n-ignore` in a comment on the line itself, or on a comment line
   // just above it.
   const ignored = node => {
@@ -301,15 +382,46 @@ function scanFile(file, messages, problems) {
       if (Object.hasOwn(METHODS, method) && BUNDLE.test(receiver)) {
         extractCall(node, method);
       } else if (
-        receiver === 'Notification' &&
+        NOTIFICATION_RECEIVER.test(receiver) &&
         NOTIFICATION_METHODS.has(method)
       ) {
         if (node.arguments.length > 0) {
-          reportRaw(
-            node.arguments[0],
-            'notification',
-            `Notification.${method}`
-          );
+          reportRaw(node.arguments[0], 'notification', `${receiver}.${method}`);
+        }
+      } else if (
+        NOTIFICATION_RECEIVER.test(receiver) &&
+        method === 'update' &&
+        node.arguments.length > 0 &&
+        ts.isObjectLiteralExpression(unwrap(node.arguments[0]))
+      ) {
+        for (const property of unwrap(node.arguments[0]).properties) {
+          if (
+            ts.isPropertyAssignment(property) &&
+            propertyName(property.name) === 'message'
+          ) {
+            reportRaw(
+              property.initializer,
+              'notification',
+              `${receiver}.update`
+            );
+          }
+        }
+      } else if (method === 'createTextNode' && node.arguments.length > 0) {
+        reportRaw(node.arguments[0], 'dom-text', 'createTextNode');
+      } else if (
+        method === 'insertAdjacentText' ||
+        method === 'insertAdjacentHTML'
+      ) {
+        if (node.arguments.length > 1) {
+          reportRaw(node.arguments[1], 'dom-text', method);
+        }
+      } else if (
+        DOM_TEXT_METHODS.has(method) &&
+        // FormData, URLSearchParams and Headers append a name and a value.
+        !(method === 'append' && node.arguments.length === 2)
+      ) {
+        for (const argument of node.arguments) {
+          reportRaw(argument, 'dom-text', method);
         }
       } else if (
         method === 'setAttribute' &&
@@ -326,19 +438,27 @@ function scanFile(file, messages, problems) {
       node.arguments.length > 0
     ) {
       reportRaw(node.arguments[0], 'dialog', 'showErrorMessage');
+      if (node.arguments.length > 1) {
+        reportRaw(node.arguments[1], 'dialog', 'showErrorMessage');
+      }
     } else if (ts.isJsxText(node)) {
       if (hasLetters(node.text)) {
         report(node, 'jsx-text', JSON.stringify(node.text.trim()));
       }
     } else if (ts.isJsxAttribute(node)) {
       const name = node.name.getText(source);
-      if (VISIBLE_NAMES.has(normalizeName(name)) && node.initializer) {
+      if (
+        (VISIBLE_NAMES.has(normalizeName(name)) ||
+          (VISIBLE_JSX_ATTRIBUTES.has(normalizeName(name)) &&
+            shownValue(node))) &&
+        node.initializer
+      ) {
         reportRaw(node.initializer, 'attribute', name);
       }
     } else if (
       ts.isJsxExpression(node) &&
       node.expression &&
-      ts.isJsxElement(node.parent)
+      (ts.isJsxElement(node.parent) || ts.isJsxFragment(node.parent))
     ) {
       // {'text'} or {cond ? 'a' : 'b'} between tags.
       reportRaw(node.expression, 'jsx-text');
@@ -353,9 +473,42 @@ function scanFile(file, messages, problems) {
       const name = propertyName(node.name);
       if (name && VISIBLE_NAMES.has(normalizeName(name))) {
         reportRaw(node.initializer, 'property', name);
+      } else if (name === 'description' && inDescribedCall(node)) {
+        reportRaw(node.initializer, 'property', name);
       }
     }
     ts.forEachChild(node, visit);
+  };
+
+  // Whether an element shows its `value`: not an <option> (its children are
+  // shown) nor a radio button, checkbox or hidden input.
+  const shownValue = attribute => {
+    const element = attribute.parent.parent;
+    const tag = element.tagName?.getText(source) ?? '';
+    if (tag === 'option') {
+      return false;
+    }
+    const type = element.attributes?.properties.find(
+      other => ts.isJsxAttribute(other) && other.name.getText(source) === 'type'
+    );
+    const kind =
+      type?.initializer && ts.isStringLiteral(type.initializer)
+        ? type.initializer.text
+        : '';
+    return !['radio', 'checkbox', 'hidden'].includes(kind);
+  };
+
+  // Whether a property is in the options of a command or a dialog.
+  const inDescribedCall = node => {
+    for (let at = node.parent; at && !ts.isSourceFile(at); at = at.parent) {
+      if (ts.isCallExpression(at) || ts.isNewExpression(at)) {
+        const callee = at.expression.getText(source);
+        if (DESCRIBED_CALLS.test(callee) || /(^|\.)Dialog$/.test(callee)) {
+          return true;
+        }
+      }
+    }
+    return false;
   };
 
   const extractCall = (node, method) => {
