@@ -8,6 +8,12 @@ not know; scripts and logs read the sentence. Parameters are names, paths,
 numbers and, for operating-system errors, ``errno`` (the symbolic name, which
 the frontend words) with ``reason`` (the system's English text). A parameter
 never holds a token value.
+
+The one place where JupyterLab's own UI, not this extension's frontend, shows a
+sentence of the server is an upload refused by redaction (the file browser shows
+the contents API's ``message``): :mod:`.uploads` words it in the JupyterLab
+language from the same compiled catalog (:mod:`.translation`) and sends its code
+as the answer's ``reason``.
 """
 
 from __future__ import annotations
