@@ -297,6 +297,18 @@ function latinWords(text: string): string[] {
 describe('errors of the pipe and the library backend', () => {
   const errors = pipeErrors();
 
+  it('reads every call site: each names its status and code as literals', () => {
+    const sites = [
+      ...serverSources().matchAll(/\b(?:PipeError|_Rejected)\((?!Exception\))/g)
+    ].length;
+    const literal = [
+      ...serverSources().matchAll(
+        /\b(?:PipeError|_Rejected)\(\s*\d{3},\s*"[A-Za-z]+"/g
+      )
+    ].length;
+    expect(literal).toBe(sites);
+  });
+
   it('finds every code the pipe and the library send', () => {
     const codes = new Set(errors.map(([, code]) => code));
     for (const code of [

@@ -34,7 +34,7 @@ export function StatusSection(props: IStatusSectionProps): JSX.Element {
     case 'error':
       return (
         <div className="jp-mlpTokens-error" role="alert">
-          <p>{trans.__('The server part of the extension did not answer.')}</p>
+          <p>{trans.__('The status of the server part could not be read.')}</p>
           <p>{describeError(statusError(state), trans)}</p>
           <p>
             {trans.__(
