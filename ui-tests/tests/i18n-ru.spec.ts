@@ -1,3 +1,5 @@
+import { spawn, spawnSync } from 'child_process';
+
 import { galata, IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { APIRequestContext, Locator, Page } from '@playwright/test';
 
@@ -54,6 +56,7 @@ const KEPT = new Set([
   'HTTP',
   'Jupyter',
   'JupyterHub',
+  'JSON',
   'JupyterLab',
   'ML',
   'MLP_REFRESH_TOKEN',
@@ -75,6 +78,8 @@ function englishIn(text: string, names: string[] = []): string[] {
   const kept = new Set([...KEPT, ...names]);
   const cleaned = text
     .replace(/https?:\/\/\S+/g, ' ')
+    // File paths (the vault's, its set-aside copy) are names too.
+    .replace(/(?<![\w/])\/[^\s«»"',;)]+/g, ' ')
     .replace(/\*{4}\S+/g, ' ')
     .replace(/\b\d+h(\d+m)?(\d+s)?\b|\b\d+[ms]\b/g, ' ');
   const words = cleaned.match(/[A-Za-z][A-Za-z0-9_.-]*[A-Za-z0-9_]|[A-Za-z]/g);
@@ -473,7 +478,7 @@ test.describe('JupyterLab in Russian', () => {
     await expectRussian(section, ['dora']);
   });
 
-  test('the kernels section and its notification', async ({ page }) => {
+  test('the kernels section', async ({ page }) => {
     const panel = await openPanel(page);
     const kernels = panel.locator('.jp-mlpTokens-kernels');
     await expect(kernels).toContainText(/Нет запущенных ядер\.|актуален/);
@@ -509,6 +514,160 @@ test.describe('JupyterLab in Russian', () => {
         id
       );
     }
+  });
+
+  test('every other dialog, the palette, an error and a locked vault', async ({
+    page,
+    request,
+    baseURL
+  }) => {
+    test.setTimeout(120_000);
+    const names = ['boss', 'bob'];
+    const boss = await mintToken(request, {
+      name: 'boss',
+      token_type: 'ADMIN'
+    });
+    const bob = await mintToken(request, { name: 'bob' });
+    await saveToken(request, baseURL!, bob);
+    await saveToken(request, baseURL!, boss, { activate: true });
+    const panel = await openPanel(page);
+    await expect(
+      panel.locator('.jp-mlpTokens-active .jp-mlpTokens-badge')
+    ).toHaveText('проверен');
+    await expect(
+      page.locator(`${PROJECT} .jp-mlpTokens-projectRow`)
+    ).toHaveCount(2);
+    // The whole panel with an active token, its attributes included.
+    await expectRussian(panel, names);
+
+    const dialog = page.locator(DIALOG);
+    const run = (command: string) =>
+      page.evaluate(id => {
+        // Not awaited: a command resolves when its dialog closes.
+        void window.jupyterapp.commands.execute(id);
+      }, command);
+    const cancel = async () => {
+      await dialog.getByRole('button', { name: 'Отмена' }).click();
+      await expect(dialog).toHaveCount(0);
+    };
+
+    await run('mlplatform-tokens:switch-token');
+    await expect(dialog.locator('.jp-Dialog-header')).toHaveText(
+      'Сменить активный токен доступа'
+    );
+    await expectRussian(dialog, names);
+    await cancel();
+
+    await panel.getByRole('button', { name: 'Переименовать «bob»' }).click();
+    await expect(dialog.locator('.jp-Dialog-header')).toContainText('bob');
+    await expectRussian(dialog, names);
+    await cancel();
+
+    await run('mlplatform-tokens:remove-all-tokens');
+    await expect(dialog.locator('.jp-Dialog-header')).toHaveText(
+      'Удалить все сохраненные токены?'
+    );
+    await expectRussian(dialog, names);
+    await cancel();
+
+    await run('mlplatform-tokens:who-am-i');
+    await expect(dialog).toContainText('boss');
+    await expect(dialog).toContainText('Администратор');
+    await expectRussian(dialog, names);
+    await dialog.locator('.jp-Dialog-button').last().click();
+    await expect(dialog).toHaveCount(0);
+
+    // The palette's entries of the extension.
+    await page.keyboard.press('Control+Shift+C');
+    const palette = page.locator('#command-palette');
+    await palette.locator('input').fill('токен');
+    const items = palette.locator('.lm-CommandPalette-item');
+    await expect(items.first()).toBeVisible();
+    expect(await items.count()).toBeGreaterThanOrEqual(5);
+    // Labels and captions; the shortcuts' key names stay as the keyboard has them.
+    await expectRussian(
+      palette.locator(
+        '.lm-CommandPalette-itemLabel, .lm-CommandPalette-itemCaption'
+      ),
+      names
+    );
+    await page.keyboard.press('Escape');
+
+    // An error of the platform, as a toast.
+    expect(
+      (
+        await request.post(`${EMULATOR_URL}/_emulator/faults`, {
+          data: {
+            kind: 'status',
+            status: 500,
+            method: 'DELETE',
+            path_prefix: '/tokens'
+          }
+        })
+      ).status()
+    ).toBe(201);
+    await page
+      .locator(`${PROJECT} [data-name="bob"]`)
+      .getByRole('button', { name: 'Удалить токен доступа «bob»' })
+      .click();
+    await dialog.getByRole('button', { name: 'Удалить', exact: true }).click();
+    // Read from the notification center: JupyterLab can miss the toast of
+    // a page's first notification while it loads its toast library.
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('apputils:display-notifications')
+    );
+    const center = page.locator('.jp-Notification-Center');
+    await expect(center).toContainText('HTTP 500');
+    await expectRussian(center.locator('.jp-toast-message'), names, false);
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('apputils:display-notifications')
+    );
+    await expect(center).toBeHidden();
+    expect(
+      (await request.delete(`${EMULATOR_URL}/_emulator/faults`)).status()
+    ).toBe(204);
+
+    // A vault another process holds locked cannot be read for now; the
+    // panel says so, and recovers once the lock is let go.
+    const status = await (
+      await request.get(`${baseURL}/mlplatform-tokens/status`)
+    ).json();
+    const lockPath = `${(status as { vault: { path: string } }).vault.path}.lock`;
+    // Its own process group: the lock is held by `sleep`, flock's child.
+    const holder = spawn('flock', [lockPath, 'sleep', '120'], {
+      stdio: 'ignore',
+      detached: true
+    });
+    const lockFree = () =>
+      spawnSync('flock', ['-n', lockPath, 'true']).status === 0;
+    try {
+      await expect.poll(lockFree).toBe(false);
+      await page.reload();
+      await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+      const tab = page.locator(
+        '.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="jp-mlpTokens-panel"]'
+      );
+      // The restored layout may or may not show the panel already.
+      await expect(async () => {
+        if (!(await page.locator(PANEL).isVisible())) {
+          await tab.click();
+        }
+        await expect(page.locator(PANEL)).toBeVisible({ timeout: 1000 });
+      }).toPass();
+      const problem = page.locator(`${PANEL} [role="alert"]`).first();
+      await expect(problem).toBeVisible({ timeout: 30_000 });
+      await expectRussian(problem, ['vault.json', 'vault.json.lock']);
+    } finally {
+      process.kill(-holder.pid!, 'SIGKILL');
+    }
+    await expect.poll(lockFree).toBe(true);
+    await page
+      .locator(PANEL)
+      .getByRole('button', { name: 'Обновить', exact: true })
+      .click();
+    await expect(
+      page.locator(`${PANEL} .jp-mlpTokens-active .jp-mlpTokens-badge`)
+    ).toHaveText('проверен', { timeout: 30_000 });
   });
 
   test('an expiry warning in Russian', async ({ page, request, baseURL }) => {
