@@ -55,7 +55,7 @@ export class StatusModel implements IStatusModel {
     }
     const every = options.refreshEveryMs ?? 0;
     if (every > 0) {
-      this._poll = startPoll(() => this._read(false), every);
+      this._poll = startPoll(() => this._read(), every);
     }
   }
 
@@ -78,10 +78,13 @@ export class StatusModel implements IStatusModel {
   }
 
   /**
-   * Ask the server again. Concurrent calls share one request.
+   * Ask the server again. Concurrent calls share one request. The last
+   * answer stays shown until the new one arrives ('loading' is only the
+   * state before the first answer), so that asking again never shows, for
+   * a moment, a panel that contradicts what the server said.
    */
   refresh(): Promise<void> {
-    return this._read(true);
+    return this._read();
   }
 
   dispose(): void {
@@ -98,19 +101,18 @@ export class StatusModel implements IStatusModel {
   }
 
   /**
-   * Read the status; `loading` says whether to show 'loading' meanwhile
-   * (the background re-reads keep the last status shown instead).
+   * Read the status, keeping the last answer shown meanwhile.
    */
-  private _read(loading: boolean): Promise<void> {
+  private _read(): Promise<void> {
     if (!this._pending) {
-      if (loading) {
-        this._setState({ kind: 'loading' });
+      if (this._state.kind === 'loading') {
+        this._setState(this._state);
       }
       this._pending = this._fetch().finally(() => {
         this._pending = null;
         if (this._again && !this._isDisposed) {
           this._again = false;
-          void this._read(false);
+          void this._read();
         }
       });
     }
@@ -161,7 +163,7 @@ export class StatusModel implements IStatusModel {
       this._again = true;
       return;
     }
-    void this._read(false);
+    void this._read();
   }
 
   private _setState(state: StatusState): void {

@@ -24,6 +24,52 @@ describe('StatusModel', () => {
     model.dispose();
   });
 
+  it.each([
+    ['not-running', () => new Response('Not Found', { status: 404 })],
+    [
+      'error',
+      () =>
+        new Response(JSON.stringify({ message: 'boom' }), { status: 500 })
+    ],
+    [
+      'ready',
+      () =>
+        new Response(
+          JSON.stringify({ version: '1', api_configured: false, api_url: '' })
+        )
+    ]
+  ] as const)(
+    'keeps a %s answer shown while it asks again, until the new answer',
+    async (kind, answer) => {
+      const answers: (() => void)[] = [];
+      const model = new StatusModel({
+        serverSettings: ServerConnection.makeSettings({
+          baseUrl: 'http://localhost:8888/',
+          fetch: () =>
+            new Promise<Response>(resolve => {
+              answers.push(() => resolve(answer()));
+            })
+        })
+      });
+      const first = model.refresh();
+      answers.shift()!();
+      await first;
+      expect(model.state.kind).toBe(kind);
+
+      const seen: StatusState['kind'][] = [];
+      model.stateChanged.connect((_, state) => seen.push(state.kind));
+      const again = model.refresh();
+      // Asked, not yet answered: the last answer stays.
+      await Promise.resolve();
+      expect(model.state.kind).toBe(kind);
+      expect(seen).toEqual([]);
+      answers.shift()!();
+      await again;
+      expect(seen).toEqual([kind]);
+      model.dispose();
+    }
+  );
+
   it('turns a network failure into an error state', async () => {
     const model = new StatusModel({
       serverSettings: ServerConnection.makeSettings({
@@ -74,7 +120,7 @@ describe('StatusModel', () => {
 
     // Disposed while a request is out: its answer changes nothing.
     const second = model.refresh();
-    expect(seen).toEqual(['loading', 'ready', 'loading']);
+    expect(seen).toEqual(['loading', 'ready']);
     model.dispose();
     answers.shift()!();
     await second;
@@ -83,8 +129,8 @@ describe('StatusModel', () => {
     answers.shift()?.();
     await third;
 
-    expect(seen).toEqual(['loading', 'ready', 'loading']);
-    expect(model.state.kind).toBe('loading');
+    expect(seen).toEqual(['loading', 'ready']);
+    expect(model.state.kind).toBe('ready');
     expect(model.isDisposed).toBe(true);
     // The listener was disconnected by dispose, not merely left unfed.
     expect(model.stateChanged.disconnect(listener)).toBe(false);
