@@ -288,7 +288,7 @@ test.describe('JupyterLab in Russian', () => {
     });
     await pasteInto(page, registration, 'Обменять');
     await expect(dialog.locator('[role="alert"]')).toHaveText(
-      'Время жизни этого регистрационного токена истекло, он уже использован или не существует — попросите администратора выдать новый.'
+      'Срок действия этого регистрационного токена истек, он уже использован или не существует — попросите администратора выдать новый.'
     );
     await dialog.getByRole('button', { name: 'Отмена' }).click();
 
@@ -342,7 +342,7 @@ test.describe('JupyterLab in Russian', () => {
     await expect(bossRow).toContainText('Администратор');
     await expect(bossRow).toContainText('используется');
     await expect(section.locator('[data-name="bob"]')).toContainText(
-      'выпустил: emulator'
+      'кем выпущен: emulator'
     );
     await expect(section.locator('[data-name="bob"]')).toContainText(
       'действует бессрочно'
@@ -356,7 +356,10 @@ test.describe('JupyterLab in Russian', () => {
     const filter = section.getByRole('searchbox', {
       name: 'Фильтр токенов проекта'
     });
-    await expect(filter).toHaveAttribute('placeholder', 'Имя, автор или роль');
+    await expect(filter).toHaveAttribute(
+      'placeholder',
+      'Имя, кем выпущен или роль'
+    );
     await filter.fill('администратор');
     await expect(rows).toHaveCount(1);
     await expect(section.getByRole('status')).toHaveText(
