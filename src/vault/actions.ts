@@ -376,7 +376,10 @@ export async function showWhoAmI(context: IActionContext): Promise<void> {
         [trans.__('Name'), info.name],
         [trans.__('Role'), describeRole(info.type, trans)],
         [trans.__('Issued by'), info.issuer_name],
-        [trans.__('Created'), formatDateTime(info.created_at)],
+        // Not known through every backend: then no row rather than an empty one.
+        ...(info.created_at
+          ? [[trans.__('Created'), formatDateTime(info.created_at)] as const]
+          : []),
         [trans.__('Expiry'), describeExpiry(info.exp ?? null, trans)],
         [trans.__('Fingerprint'), vault.active?.fingerprint ?? '']
       ]),

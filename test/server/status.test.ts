@@ -28,8 +28,7 @@ describe('StatusModel', () => {
     ['not-running', () => new Response('Not Found', { status: 404 })],
     [
       'error',
-      () =>
-        new Response(JSON.stringify({ message: 'boom' }), { status: 500 })
+      () => new Response(JSON.stringify({ message: 'boom' }), { status: 500 })
     ],
     [
       'ready',
