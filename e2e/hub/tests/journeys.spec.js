@@ -939,13 +939,6 @@ test('6. carol installs the extension for herself with %pip: until her server re
 });
 
 test('6. carol presses the notice\'s "Try again": the sentence stays, nothing contradicts it', async () => {
-  test.fail(
-    true,
-    'Known product defect: "Try again" puts the status in "loading" until the server answers, ' +
-      'and meanwhile the panel hides the notice and shows its sections, and the status bar says ' +
-      '"No ML Platform token" (src/server/status.ts, src/widgets/TokensPanel.ts, ' +
-      'src/widgets/VaultProblemView.tsx, src/widgets/StatusBarItem.tsx)'
-  );
   const page = pages.carol;
   const sentence = /** @type {string} */ (carolNotice);
   const notice = page.locator('#jp-mlpTokens-panel .jp-mlpTokens-notRunning');
