@@ -11,7 +11,8 @@
  * 2. Filter: from a keystroke in the filter box to the next frame with
  *    the filtered list drawn, for several queries. Budget ≤ 150 ms.
  * 3. The extension's static JS gzipped, built for production from `lib/`
- *    in a scratch folder. Budget ≤ 40 KB.
+ *    in a scratch folder: each file at level 9, the sizes summed, in KB of
+ *    1024 bytes. Budget ≤ 40 KB, the one scripts/check-wheel.sh fails on.
  *
  * Needs the extension built (`npm run build`), `jupyter` on PATH and
  * Chromium at /usr/bin/chromium (MLP_CHROMIUM to change). Exits by itself,
@@ -41,6 +42,7 @@ useProjectPath();
 const TOKENS = 5000;
 const RUNS = 7;
 const BUDGET_MS = 150;
+// The same budget and measure as scripts/check-wheel.sh.
 const BUDGET_GZIP_KB = 40;
 const ROOT = join(__dirname, '..');
 
@@ -258,7 +260,7 @@ async function main(): Promise<void> {
   const bundle = productionBundle();
   row(
     `static JS gzipped (production, ${bundle.files} files)`,
-    `${bundle.kb.toFixed(1)} KB`,
+    `${bundle.kb.toFixed(2)} KB`,
     `${BUDGET_GZIP_KB} KB`,
     bundle.kb <= BUDGET_GZIP_KB
   );
@@ -267,7 +269,7 @@ async function main(): Promise<void> {
   );
   row(
     `installed build as is (${installed.files} files)`,
-    `${installed.kb.toFixed(1)} KB`,
+    `${installed.kb.toFixed(2)} KB`,
     '—',
     true
   );
