@@ -156,9 +156,7 @@ export function describeError(
     return trans.__('The request was cancelled.');
   }
   if (error.status === 405) {
-    return trans.__(
-      'The ML Platform API does not allow this call on that path — the extension on this server and this page may be of different versions; reload the page.'
-    );
+    return describeOtherVersion(trans);
   }
   if (error.status === 413) {
     return trans.__(
@@ -237,9 +235,7 @@ function describeValidation(
 ): string {
   switch (error.code) {
     case 'InvalidName':
-      return trans.__(
-        'A name must be 1–64 characters of letters, digits, ".", "_" or "-".'
-      );
+      return describeInvalidName(trans);
     case 'TtlSyntax':
       return trans.__(
         'A lifetime must look like 2h45m30s, 90m or 45s: hours, minutes and seconds in that order.'
@@ -252,19 +248,44 @@ function describeValidation(
     case 'EmptyToken':
       return trans.__('Paste a token first.');
     case 'InvalidToken':
-      return trans.__(
-        'A token is printable ASCII without spaces — check that it was pasted whole.'
-      );
+      return describeInvalidToken(trans);
     case 'InvalidRole':
-      return trans.__('Choose the role User or Administrator.');
+      return describeInvalidRole(trans);
     default:
       return describeRefusedField(error.field, trans);
   }
 }
 
+function describeInvalidName(trans: TranslationBundle): string {
+  return trans.__(
+    'A name must be 1–64 characters of letters, digits, ".", "_" or "-".'
+  );
+}
+
+function describeInvalidToken(trans: TranslationBundle): string {
+  return trans.__(
+    'A token is printable ASCII without spaces — check that it was pasted whole.'
+  );
+}
+
+function describeInvalidRole(trans: TranslationBundle): string {
+  return trans.__('Choose the role User or Administrator.');
+}
+
 /**
- * A 400 of the platform (or of this server's pipe) about one field, in a
- * sentence of its own: the field's English message is never inserted.
+ * The one sentence for a request this server does not take from this page:
+ * the extension on the server and the page are of different versions.
+ */
+function describeOtherVersion(trans: TranslationBundle): string {
+  return trans.__(
+    'This server did not accept the request — the extension on this server and this page may be of different versions; reload the page.'
+  );
+}
+
+/**
+ * A 400 of the platform (or of this server's pipe) about one field, in the
+ * sentence the same mistake gets when caught on this page: the field's
+ * English message is never inserted.
  */
 function describeRefusedField(
   field: string | undefined,
@@ -274,29 +295,21 @@ function describeRefusedField(
     case 'client_name':
     case 'name':
     case 'token_name':
-      return trans.__(
-        'The ML Platform API refused this token name — use 1–64 letters, digits, ".", "_" or "-".'
-      );
+      return describeInvalidName(trans);
     case 'access_ttl':
-      return trans.__(
-        'The ML Platform API refused the lifetime of the registration token — enter it like 2h45m30s, 90m or 45s, within the limit the platform allows.'
-      );
     case 'refresh_ttl':
+      // TRANSLATORS: %1 is the label of the field in the dialog, "Registration token valid for" or "Access token lifetime".
       return trans.__(
-        'The ML Platform API refused the lifetime of the access token — enter it like 2h45m30s, 90m or 45s, or leave it empty for a token that never expires.'
+        'The ML Platform API refused "%1" — enter a lifetime like 2h45m30s, 90m or 45s, within the limit the platform allows.',
+        field === 'access_ttl'
+          ? trans.__('Registration token valid for')
+          : trans.__('Access token lifetime')
       );
     case 'token_type':
-      return trans.__(
-        'The ML Platform API refused the role — choose User or Administrator.'
-      );
+      return describeInvalidRole(trans);
     case 'refresh_token':
-      return trans.__(
-        'The ML Platform API refused the access token as malformed — check that it was pasted whole.'
-      );
     case 'register_token':
-      return trans.__(
-        'The ML Platform API refused the registration token as malformed — check that it was pasted whole.'
-      );
+      return describeInvalidToken(trans);
     case 'label':
       return trans.__(
         'The label was refused — use up to 100 printable characters.'
@@ -305,9 +318,7 @@ function describeRefusedField(
     case 'body':
     case 'method':
     case 'authorization':
-      return trans.__(
-        'This server refused the call to the ML Platform API as malformed — reload the page; if it happens again, the extension on this server may be of another version than this page.'
-      );
+      return describeOtherVersion(trans);
     default:
       return field
         ? // TRANSLATORS: %1 is the name of a field of the ML Platform API, such as "access_ttl".
@@ -335,9 +346,7 @@ function describeJupyterStatus(
     );
   }
   if (status === 404) {
-    return trans.__(
-      'This Jupyter server does not know this request — reload the page; if it happens again, the extension on this server may be of another version than this page.'
-    );
+    return describeOtherVersion(trans);
   }
   if (status !== null && status >= 500) {
     return trans.__(
@@ -459,6 +468,162 @@ export function describeServerMessage(
 }
 
 /**
+ * The words of one message of the server part: its catalog entry with its
+ * parameters. `param` reads a parameter as text, `system` words its system
+ * error, `why` is the cause of a set-aside vault (null: not worded).
+ */
+type ServerWords = (
+  trans: TranslationBundle,
+  param: (name: string) => string,
+  system: () => string,
+  why: string | null
+) => string | null;
+
+/**
+ * The server part's codes that share one catalog entry, by that entry's key.
+ */
+const SERVER_KEYS: Readonly<Record<string, string>> = {
+  // The request's form (validate.py): only a frontend and a server part of
+  // different versions, or a script, send a malformed request.
+  'body-too-large': 'malformed',
+  'body-not-json': 'malformed',
+  'body-not-object': 'malformed',
+  'body-not-allowed': 'malformed',
+  'field-unknown': 'malformed',
+  'field-required': 'malformed',
+  'param-not-integer': 'malformed',
+  'field-not-boolean': 'malformed',
+  'field-not-ttl': 'malformed',
+  'role-invalid': 'malformed',
+  // The platform's description of a token, as saved with it.
+  'field-not-text': 'bad-field',
+  'field-not-text-or-empty': 'bad-field',
+  'field-not-timestamp': 'bad-field',
+  'field-not-timestamp-or-null': 'bad-field'
+};
+
+/**
+ * The server part's messages by catalog key (a code, or the key of
+ * `SERVER_KEYS`), in the context "server message".
+ */
+const SERVER_WORDS: Readonly<Record<string, ServerWords>> = {
+  malformed: trans =>
+    // TRANSLATORS: The server part refused the request as malformed — reload the page; if it happens again, the extension on this server may be of another version than this page.
+    trans._p('server message', 'malformed'),
+  'bad-field': (trans, p) =>
+    // TRANSLATORS: The description of this token could not be saved: its field "%1" is not valid.
+    trans._p('server message', 'bad-field %1', p('field')),
+  'token-empty': trans =>
+    // TRANSLATORS: The token value is empty.
+    trans._p('server message', 'token-empty'),
+  'token-not-ascii': trans =>
+    // TRANSLATORS: The token value may contain only printable ASCII characters without spaces.
+    trans._p('server message', 'token-not-ascii ASCII'),
+  'label-not-text': trans =>
+    // TRANSLATORS: The label must be text.
+    trans._p('server message', 'label-not-text'),
+  'label-empty': trans =>
+    // TRANSLATORS: The label is empty.
+    trans._p('server message', 'label-empty'),
+  'label-not-printable': trans =>
+    // TRANSLATORS: The label may contain only printable characters.
+    trans._p('server message', 'label-not-printable'),
+  'token-not-found': trans =>
+    // TRANSLATORS: No saved token has this id; it may have been removed.
+    trans._p('server message', 'token-not-found'),
+  'invitation-not-found': trans =>
+    // TRANSLATORS: No invitation note has this id; it may have been removed.
+    trans._p('server message', 'invitation-not-found'),
+  'readback-refused': trans =>
+    // TRANSLATORS: This change was not saved: the token vault could not have read it back. Nothing was changed.
+    trans._p('server message', 'readback-refused'),
+  'token-too-long': (trans, p) =>
+    // TRANSLATORS: The token value is longer than %1 characters.
+    trans._p('server message', 'token-too-long %1', p('max')),
+  'label-too-long': (trans, p) =>
+    // TRANSLATORS: The label is longer than %1 characters.
+    trans._p('server message', 'label-too-long %1', p('max')),
+  'vault-full': (trans, p) =>
+    // TRANSLATORS: The vault already keeps %1 tokens, the most it holds; remove one you no longer need.
+    trans._np(
+      'server message',
+      'vault-full %1 token',
+      'vault-full %1 tokens',
+      Number(p('max'))
+    ),
+  'invitations-full': (trans, p) =>
+    // TRANSLATORS: The vault already keeps %1 invitation notes; remove some you no longer need.
+    trans._np(
+      'server message',
+      'invitations-full %1 note',
+      'invitations-full %1 notes',
+      Number(p('max'))
+    ),
+  'vault-busy': (trans, p) =>
+    // TRANSLATORS: The token vault is in use by another process (its lock file %1 is held); try again in a moment.
+    trans._p('server message', 'vault-busy %1', p('path')),
+  'lock-foreign': (trans, p) =>
+    // TRANSLATORS: The vault's lock file %1 belongs to another user or is not a plain file; remove it, or give the vault a folder only you can write to.
+    trans._p('server message', 'lock-foreign %1', p('path')),
+  'folder-not-folder': (trans, p) =>
+    // TRANSLATORS: The vault's folder %1 is not a folder.
+    trans._p('server message', 'folder-not-folder %1', p('path')),
+  'folder-foreign': (trans, p) =>
+    // TRANSLATORS: The vault's folder %1 belongs to another user, who could replace or remove the saved tokens; give the vault a folder of your own.
+    trans._p('server message', 'folder-foreign %1', p('path')),
+  'folder-writable': (trans, p) =>
+    // TRANSLATORS: Other users can write to the vault's folder %1, so they could replace or remove the saved tokens; give the vault a folder only you can write to.
+    trans._p('server message', 'folder-writable %1', p('path')),
+  'file-foreign': (trans, p) =>
+    // TRANSLATORS: The vault file %1 belongs to another user, so it was not used; move it away and add your tokens again.
+    trans._p('server message', 'file-foreign %1', p('path')),
+  'vault-unusable': (trans, p, s) =>
+    // TRANSLATORS: The token vault %1 could not be used (%2).
+    trans._p('server message', 'vault-unusable %1 %2', p('path'), s()),
+  'lock-open-failed': (trans, p, s) =>
+    // TRANSLATORS: The vault's lock file %1 could not be opened (%2).
+    trans._p('server message', 'lock-open-failed %1 %2', p('path'), s()),
+  'lock-failed': (trans, p, s) =>
+    // TRANSLATORS: The vault's lock file %1 could not be locked (%2).
+    trans._p('server message', 'lock-failed %1 %2', p('path'), s()),
+  'folder-create-failed': (trans, p, s) =>
+    // TRANSLATORS: The vault's folder %1 could not be created (%2).
+    trans._p('server message', 'folder-create-failed %1 %2', p('path'), s()),
+  'folder-examine-failed': (trans, p, s) =>
+    // TRANSLATORS: The vault's folder %1 could not be examined (%2).
+    trans._p('server message', 'folder-examine-failed %1 %2', p('path'), s()),
+  'folder-private-failed': (trans, p, s) =>
+    // TRANSLATORS: The vault's folder %1 could not be made private (%2).
+    trans._p('server message', 'folder-private-failed %1 %2', p('path'), s()),
+  'file-read-failed': (trans, p, s) =>
+    // TRANSLATORS: The vault file %1 could not be read (%2).
+    trans._p('server message', 'file-read-failed %1 %2', p('path'), s()),
+  'save-failed': (trans, p, s) =>
+    // TRANSLATORS: The token vault could not be saved to %1 (%2); nothing was changed.
+    trans._p('server message', 'save-failed %1 %2', p('path'), s()),
+  'set-aside-failed': (trans, p, s, why) =>
+    why &&
+    // TRANSLATORS: The vault file %1 is damaged (%2, a reason such as "it is not valid JSON") and could not be moved aside (%3, the system's reason); move it away by hand.
+    trans._p(
+      'server message',
+      'set-aside-failed %1 %2 %3',
+      p('path'),
+      why,
+      s()
+    ),
+  'vault-set-aside': (trans, p, s, why) =>
+    why &&
+    // TRANSLATORS: The token vault could not be used because %1 (a reason such as "it is not valid JSON"). Nothing was deleted: the file was kept as %2, and the vault starts empty. Add your tokens again, or ask your administrator to repair that copy and move it back to %3 (the file name).
+    trans._p(
+      'server message',
+      'vault-set-aside %1 %2 %3',
+      why,
+      p('moved_to'),
+      p('name')
+    )
+};
+
+/**
  * A message of the server part worded by the catalog, or null where it has
  * no words for it (English, a newer server's code, no code).
  */
@@ -467,281 +632,44 @@ function wordServerMessage(
   trans: TranslationBundle
 ): string | null {
   const params = message.params ?? {};
-  const param = (name: string): string => String(params[name] ?? '');
-  const system = (): string => describeSystemError(params, trans);
-  let text: string | null = null;
-  switch (message.code) {
-    // The request's form (validate.py): only a frontend and a server part of
-    // different versions, or a script, send a malformed request.
-    case 'body-too-large':
-    case 'body-not-json':
-    case 'body-not-object':
-    case 'body-not-allowed':
-    case 'field-unknown':
-    case 'field-required':
-    case 'param-not-integer':
-    case 'field-not-boolean':
-    case 'field-not-ttl':
-    case 'role-invalid':
-      // TRANSLATORS: The server part refused the request as malformed — reload the page; if it happens again, the extension on this server may be of another version than this page.
-      text = keyed('malformed', trans._p('server message', 'malformed'));
-      break;
-    // The platform's description of a token, as saved with it.
-    case 'field-not-text':
-    case 'field-not-text-or-empty':
-    case 'field-not-timestamp':
-    case 'field-not-timestamp-or-null':
-      // TRANSLATORS: The description of this token could not be saved: its field "%1" is not valid.
-      text = keyed(
-        'bad-field',
-        trans._p('server message', 'bad-field %1', param('field'))
-      );
-      break;
-    case 'token-empty':
-      // TRANSLATORS: The token value is empty.
-      text = keyed('token-empty', trans._p('server message', 'token-empty'));
-      break;
-    case 'token-not-ascii':
-      // TRANSLATORS: The token value may contain only printable ASCII characters without spaces.
-      text = keyed(
-        'token-not-ascii',
-        trans._p('server message', 'token-not-ascii ASCII')
-      );
-      break;
-    case 'label-not-text':
-      // TRANSLATORS: The label must be text.
-      text = keyed(
-        'label-not-text',
-        trans._p('server message', 'label-not-text')
-      );
-      break;
-    case 'label-empty':
-      // TRANSLATORS: The label is empty.
-      text = keyed('label-empty', trans._p('server message', 'label-empty'));
-      break;
-    case 'label-not-printable':
-      // TRANSLATORS: The label may contain only printable characters.
-      text = keyed(
-        'label-not-printable',
-        trans._p('server message', 'label-not-printable')
-      );
-      break;
-    case 'token-not-found':
-      // TRANSLATORS: No saved token has this id; it may have been removed.
-      text = keyed(
-        'token-not-found',
-        trans._p('server message', 'token-not-found')
-      );
-      break;
-    case 'invitation-not-found':
-      // TRANSLATORS: No invitation note has this id; it may have been removed.
-      text = keyed(
-        'invitation-not-found',
-        trans._p('server message', 'invitation-not-found')
-      );
-      break;
-    case 'readback-refused':
-      // TRANSLATORS: This change was not saved: the token vault could not have read it back. Nothing was changed.
-      text = keyed(
-        'readback-refused',
-        trans._p('server message', 'readback-refused')
-      );
-      break;
-    case 'token-too-long':
-      // TRANSLATORS: The token value is longer than %1 characters.
-      text = keyed(
-        'token-too-long',
-        trans._p('server message', 'token-too-long %1', param('max'))
-      );
-      break;
-    case 'label-too-long':
-      // TRANSLATORS: The label is longer than %1 characters.
-      text = keyed(
-        'label-too-long',
-        trans._p('server message', 'label-too-long %1', param('max'))
-      );
-      break;
-    case 'vault-full':
-      // TRANSLATORS: The vault already keeps %1 tokens, the most it holds; remove one you no longer need.
-      text = keyed(
-        'vault-full',
-        trans._np(
-          'server message',
-          'vault-full %1 token',
-          'vault-full %1 tokens',
-          Number(params.max ?? 0)
-        )
-      );
-      break;
-    case 'invitations-full':
-      // TRANSLATORS: The vault already keeps %1 invitation notes; remove some you no longer need.
-      text = keyed(
-        'invitations-full',
-        trans._np(
-          'server message',
-          'invitations-full %1 note',
-          'invitations-full %1 notes',
-          Number(params.max ?? 0)
-        )
-      );
-      break;
-    case 'vault-busy':
-      // TRANSLATORS: The token vault is in use by another process (its lock file %1 is held); try again in a moment.
-      text = keyed(
-        'vault-busy',
-        trans._p('server message', 'vault-busy %1', param('path'))
-      );
-      break;
-    case 'lock-foreign':
-      // TRANSLATORS: The vault's lock file %1 belongs to another user or is not a plain file; remove it, or give the vault a folder only you can write to.
-      text = keyed(
-        'lock-foreign',
-        trans._p('server message', 'lock-foreign %1', param('path'))
-      );
-      break;
-    case 'folder-not-folder':
-      // TRANSLATORS: The vault's folder %1 is not a folder.
-      text = keyed(
-        'folder-not-folder',
-        trans._p('server message', 'folder-not-folder %1', param('path'))
-      );
-      break;
-    case 'folder-foreign':
-      // TRANSLATORS: The vault's folder %1 belongs to another user, who could replace or remove the saved tokens; give the vault a folder of your own.
-      text = keyed(
-        'folder-foreign',
-        trans._p('server message', 'folder-foreign %1', param('path'))
-      );
-      break;
-    case 'folder-writable':
-      // TRANSLATORS: Other users can write to the vault's folder %1, so they could replace or remove the saved tokens; give the vault a folder only you can write to.
-      text = keyed(
-        'folder-writable',
-        trans._p('server message', 'folder-writable %1', param('path'))
-      );
-      break;
-    case 'file-foreign':
-      // TRANSLATORS: The vault file %1 belongs to another user, so it was not used; move it away and add your tokens again.
-      text = keyed(
-        'file-foreign',
-        trans._p('server message', 'file-foreign %1', param('path'))
-      );
-      break;
-    case 'vault-unusable':
-      // TRANSLATORS: The token vault %1 could not be used (%2).
-      text = keyed(
-        'vault-unusable',
-        trans._p(
-          'server message',
-          'vault-unusable %1 %2',
-          param('path'),
-          system()
-        )
-      );
-      break;
-    case 'lock-open-failed':
-      // TRANSLATORS: The vault's lock file %1 could not be opened (%2).
-      text = keyed(
-        'lock-open-failed',
-        trans._p(
-          'server message',
-          'lock-open-failed %1 %2',
-          param('path'),
-          system()
-        )
-      );
-      break;
-    case 'lock-failed':
-      // TRANSLATORS: The vault's lock file %1 could not be locked (%2).
-      text = keyed(
-        'lock-failed',
-        trans._p('server message', 'lock-failed %1 %2', param('path'), system())
-      );
-      break;
-    case 'folder-create-failed':
-      // TRANSLATORS: The vault's folder %1 could not be created (%2).
-      text = keyed(
-        'folder-create-failed',
-        trans._p(
-          'server message',
-          'folder-create-failed %1 %2',
-          param('path'),
-          system()
-        )
-      );
-      break;
-    case 'folder-examine-failed':
-      // TRANSLATORS: The vault's folder %1 could not be examined (%2).
-      text = keyed(
-        'folder-examine-failed',
-        trans._p(
-          'server message',
-          'folder-examine-failed %1 %2',
-          param('path'),
-          system()
-        )
-      );
-      break;
-    case 'folder-private-failed':
-      // TRANSLATORS: The vault's folder %1 could not be made private (%2).
-      text = keyed(
-        'folder-private-failed',
-        trans._p(
-          'server message',
-          'folder-private-failed %1 %2',
-          param('path'),
-          system()
-        )
-      );
-      break;
-    case 'file-read-failed':
-      // TRANSLATORS: The vault file %1 could not be read (%2).
-      text = keyed(
-        'file-read-failed',
-        trans._p(
-          'server message',
-          'file-read-failed %1 %2',
-          param('path'),
-          system()
-        )
-      );
-      break;
-    case 'save-failed':
-      // TRANSLATORS: The token vault could not be saved to %1 (%2); nothing was changed.
-      text = keyed(
-        'save-failed',
-        trans._p('server message', 'save-failed %1 %2', param('path'), system())
-      );
-      break;
-    case 'set-aside-failed': {
-      const why = describeSetAsideCause(params, trans);
-      // TRANSLATORS: The vault file %1 is damaged (%2, a reason such as "it is not valid JSON") and could not be moved aside (%3, the system's reason); move it away by hand.
-      const said = trans._p(
-        'server message',
-        'set-aside-failed %1 %2 %3',
-        param('path'),
-        why ?? '',
-        system()
-      );
-      text = why === null ? null : keyed('set-aside-failed', said);
-      break;
-    }
-    case 'vault-set-aside': {
-      const why = describeSetAsideCause(params, trans);
-      // TRANSLATORS: The token vault could not be used because %1 (a reason such as "it is not valid JSON"). Nothing was deleted: the file was kept as %2, and the vault starts empty. Add your tokens again, or ask your administrator to repair that copy and move it back to %3 (the file name).
-      const said = trans._p(
-        'server message',
-        'vault-set-aside %1 %2 %3',
-        why ?? '',
-        param('moved_to'),
-        param('name')
-      );
-      text = why === null ? null : keyed('vault-set-aside', said);
-      break;
-    }
-  }
-  return text;
+  const code = message.code ?? '';
+  const key = own(SERVER_KEYS, code) ?? code;
+  const words = own(SERVER_WORDS, key);
+  const text =
+    words &&
+    words(
+      trans,
+      name => String(params[name] ?? ''),
+      () => describeSystemError(params, trans),
+      describeSetAsideCause(params, trans)
+    );
+  return text ? keyed(key, text) : null;
 }
+
+/**
+ * The entry of `table` for `key`, if it has its own (not one of every
+ * object's, such as "constructor").
+ */
+function own<T>(table: Readonly<Record<string, T>>, key: string): T | null {
+  return Object.hasOwn(table, key) ? table[key] : null;
+}
+
+/**
+ * Why the vault file was set aside, as the middle of a sentence ("it is not
+ * valid JSON"), by cause, in the context "vault set aside because".
+ */
+// TRANSLATORS: why a vault file was set aside, in the middle of a sentence, by cause: unreadable "it could not be read (%1, the system's reason)", not-regular "it is not a regular file", too-large "it is far larger than a vault can be", not-json "it is not valid JSON", newer-schema "it was written by a newer version (schema %1)", not-a-vault "it is not a token vault (its content is not what a vault holds)".
+const SET_ASIDE_CAUSES: Readonly<Record<string, ServerWords>> = {
+  unreadable: (trans, p, s) =>
+    trans._p('vault set aside because', 'unreadable %1', s()),
+  'not-regular': trans => trans._p('vault set aside because', 'not-regular'),
+  'too-large': trans => trans._p('vault set aside because', 'too-large'),
+  'not-json': trans => trans._p('vault set aside because', 'not-json JSON'),
+  'newer-schema': (trans, p) =>
+    trans._p('vault set aside because', 'newer-schema %1', p('version') || '?'),
+  // The English detail (params.detail) is for the server log.
+  'not-a-vault': trans => trans._p('vault set aside because', 'not-a-vault')
+};
 
 /**
  * Why the vault file was set aside, as the middle of a sentence ("it is not
@@ -752,38 +680,16 @@ function describeSetAsideCause(
   trans: TranslationBundle
 ): string | null {
   const cause = String(params.cause ?? '');
-  // TRANSLATORS: why a vault file was set aside, in the middle of a sentence, by cause: unreadable "it could not be read (%1, the system's reason)", not-regular "it is not a regular file", too-large "it is far larger than a vault can be", not-json "it is not valid JSON", newer-schema "it was written by a newer version (schema %1)", not-a-vault "it is not a token vault (its content is not what a vault holds)".
-  switch (cause) {
-    case 'unreadable':
-      return keyed(
-        cause,
-        trans._p(
-          'vault set aside because',
-          'unreadable %1',
-          describeSystemError(params, trans)
-        )
-      );
-    case 'not-regular':
-      return keyed(cause, trans._p('vault set aside because', 'not-regular'));
-    case 'too-large':
-      return keyed(cause, trans._p('vault set aside because', 'too-large'));
-    case 'not-json':
-      return keyed(cause, trans._p('vault set aside because', 'not-json JSON'));
-    case 'newer-schema':
-      return keyed(
-        cause,
-        trans._p(
-          'vault set aside because',
-          'newer-schema %1',
-          String(params.version ?? '?')
-        )
-      );
-    case 'not-a-vault':
-      // The English detail (params.detail) is for the server log.
-      return keyed(cause, trans._p('vault set aside because', 'not-a-vault'));
-    default:
-      return null;
-  }
+  const words = own(SET_ASIDE_CAUSES, cause);
+  const text =
+    words &&
+    words(
+      trans,
+      name => String(params[name] ?? ''),
+      () => describeSystemError(params, trans),
+      null
+    );
+  return text ? keyed(cause, text) : null;
 }
 
 /**
@@ -825,9 +731,7 @@ function describeSystemError(
   trans: TranslationBundle
 ): string {
   const errno = String(params.errno ?? '');
-  const word = Object.prototype.hasOwnProperty.call(SYSTEM_ERRORS, errno)
-    ? SYSTEM_ERRORS[errno](trans)
-    : null;
+  const word = own(SYSTEM_ERRORS, errno)?.(trans) ?? null;
   if (word !== null && !/^E[A-Z]+$/.test(word)) {
     return word;
   }
