@@ -206,7 +206,8 @@ def test_the_installed_package_declares_its_catalog() -> None:
 #: Wordings the Russian texts do not use, with the one they use instead.
 DISALLOWED = [
     (re.compile("ё|Ё"), "the letter without dots, as in the vendor's documentation"),
-    (re.compile(r"\b[Пп]одпис\w*"), "«метка» for a token's label"),
+    # "Подписан" (a certificate signed by a CA) is another word.
+    (re.compile(r"\b[Пп]одпис(?!ан)\w*"), "«метка» for a token's label"),
     (re.compile(r"(?i)(?<!\w)автор(?!изац)\w*"), "«кем выпущен» for the issuer"),
     (re.compile(r"\b[Вв]ыпустил\w*"), "«кем выпущен» for the issuer"),
     (re.compile(r"(?i)время жизни[^.;—]*истекл\w*"), "«срок действия … истек» for an expiry"),
@@ -224,7 +225,12 @@ def _russian_texts() -> list[tuple[str, str]]:
         for text in [entry.msgstr, *entry.msgstr_plural.values()]:
             if text:
                 texts.append((f"msgid {entry.msgid!r}", text))
-    for name in ("README.ru.md", "docs/security.ru.md"):
+    for name in (
+        "README.ru.md",
+        "docs/admin.ru.md",
+        "docs/security.ru.md",
+        "docs/jupyterhub.ru.md",
+    ):
         texts.append((name, (ROOT / name).read_text(encoding="utf-8")))
     return texts
 
