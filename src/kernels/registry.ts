@@ -271,10 +271,8 @@ export class KernelRegistry implements IDisposable {
       return;
     }
     const found = new Map<string, IKernelRecord>();
-    const heldPaths = new Map<string, string>();
     for (const [widget, connection] of this._widgets) {
-      if (connection && usable(connection) && !heldPaths.has(connection.id)) {
-        heldPaths.set(connection.id, widget.sessionContext.path);
+      if (connection && usable(connection) && !found.has(connection.id)) {
         found.set(connection.id, {
           id: connection.id,
           specName: connection.name,
@@ -437,16 +435,8 @@ function sameRecords(
   a: readonly IKernelRecord[],
   b: readonly IKernelRecord[]
 ): boolean {
-  return (
-    a.length === b.length &&
-    a.every(
-      (record, i) =>
-        record.id === b[i].id &&
-        record.specName === b[i].specName &&
-        record.path === b[i].path &&
-        record.held === b[i].held
-    )
-  );
+  // Records hold only strings and booleans, always in the same order.
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 namespace Private {

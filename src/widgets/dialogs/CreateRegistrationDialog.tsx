@@ -6,7 +6,7 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
-import { type Message, MessageLoop } from '@lumino/messaging';
+import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
@@ -219,7 +219,7 @@ export class RegistrationFormBody
     this.addClass('jp-mlpTokens-dialogBody');
     // Render now: the dialog waits for this first render before it moves
     // the focus to the name field (it looks before the body is attached).
-    MessageLoop.sendMessage(this, Widget.Msg.UpdateRequest);
+    this.processMessage(Widget.Msg.UpdateRequest);
   }
 
   /**

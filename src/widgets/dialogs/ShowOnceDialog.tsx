@@ -11,7 +11,7 @@ import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { formatTtlHuman, type RegisterToken } from '../../api';
+import { formatTtlHuman, parseTtl, type RegisterToken } from '../../api';
 import { formatDateTime } from '../../time';
 import { ttlUnits } from '../../project/draft';
 import type { ISecretClipboard } from '../../tokens';
@@ -56,13 +56,19 @@ export function invitationMessage(
   ].join('\n\n');
 }
 
+/**
+ * A lifetime as the platform gave it (`2h45m30s`) for people, or as given
+ * when it is not one.
+ */
 function humanTtl(ttl: string, trans: TranslationBundle): string {
-  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(ttl);
-  if (!match) {
+  try {
+    return formatTtlHuman(
+      parseTtl(ttl, { maxSeconds: Number.MAX_SAFE_INTEGER }),
+      ttlUnits(trans)
+    );
+  } catch {
     return ttl;
   }
-  const [h, m, s] = match.slice(1).map(part => Number(part ?? 0));
-  return formatTtlHuman(h * 3600 + m * 60 + s, ttlUnits(trans));
 }
 
 /**
