@@ -32,6 +32,13 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
 
     config = MLPlatformTokens(parent=server_app)
     setup_handlers(server_app.web_app, build_context(server_app, config))
+    # Sentences the server words itself follow the language where this
+    # JupyterLab keeps it (its configured settings folders).
+    from .translation import use_settings_of
+
+    manager = getattr(server_app, "extension_manager", None)
+    apps = getattr(manager, "extension_apps", {}) or {}
+    use_settings_of(app for group in apps.values() for app in group)
     if config.kernel_websocket_nodelay:
         from .kernel_websockets import install
 

@@ -6,9 +6,11 @@ this server instead (an upload refused by redaction, shown by the file browser),
 the server words it, from the same compiled catalog the frontend reads
 (``locale/<ll_CC>/LC_MESSAGES/jupyterlab_mlplatform_tokens.json``), in the
 language JupyterLab is set to: the ``locale`` of the user's
-``@jupyterlab/translation-extension:plugin`` settings, as ``jupyterlab_server``
-reads it. Without that setting, or for a language without a catalog, the
-sentence stays in English.
+``@jupyterlab/translation-extension:plugin`` settings, or else the default an
+administrator set in ``overrides.json`` (or ``overrides.d/``) of JupyterLab's
+application settings, both in the folders the running JupyterLab uses
+(:func:`use_settings_of`). Without either, or for a language without a catalog,
+the sentence stays in English.
 
 Such sentences are marked with :func:`server_text` (context ``server sentence``),
 which ``scripts/i18n/catalog.py extract`` collects into the catalog next to the
@@ -20,6 +22,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +43,34 @@ def server_text(msgid: str) -> str:
     return msgid
 
 
+#: The plugin whose ``locale`` setting is the language.
+PLUGIN_ID = "@jupyterlab/translation-extension:plugin"
+
+#: The settings folders of the running JupyterLab, once :func:`use_settings_of` found them.
+_folders: dict[str, Path] = {}
+
+
+def use_settings_of(apps: Any) -> None:
+    """Read the language from the settings folders of the JupyterLab among ``apps``.
+
+    ``apps`` are the server's extension applications; the first with a
+    ``user_settings_dir`` (JupyterLab's, or Notebook's) gives it and its
+    ``app_settings_dir``. Without one, JupyterLab's defaults are used.
+    """
+    for app in apps:
+        user = getattr(app, "user_settings_dir", None)
+        if isinstance(user, str) and user:
+            _folders["user"] = Path(user)
+            shared = getattr(app, "app_settings_dir", None)
+            if isinstance(shared, str) and shared:
+                _folders["app"] = Path(shared)
+            return
+
+
 def user_settings_dir() -> Path:
-    """JupyterLab's user settings folder, as JupyterLab finds it."""
+    """JupyterLab's user settings folder, as the running JupyterLab has it."""
+    if "user" in _folders:
+        return _folders["user"]
     configured = os.environ.get("JUPYTERLAB_SETTINGS_DIR")
     if configured:
         return Path(configured)
@@ -50,27 +79,58 @@ def user_settings_dir() -> Path:
     return Path(jupyter_config_dir(), "lab", "user-settings")
 
 
-def current_locale(settings_dir: Path | None = None) -> str:
-    """The language JupyterLab is set to (``ru_RU``), or ``en`` when it is not set."""
-    path = (settings_dir or user_settings_dir()) / SETTINGS_FILE
+def app_settings_dir() -> Path:
+    """JupyterLab's application settings folder (where ``overrides.json`` is)."""
+    if "app" in _folders:
+        return _folders["app"]
+    return Path(sys.prefix, "share", "jupyter", "lab", "settings")
+
+
+def current_locale(settings_dir: Path | None = None, app_dir: Path | None = None) -> str:
+    """The language JupyterLab is set to (``ru_RU``), or ``en`` when it is not set.
+
+    The user's own choice wins; without one (or with "default"), the default of
+    the administrator's overrides.
+    """
+    chosen = _locale_in_file((settings_dir or user_settings_dir()) / SETTINGS_FILE, None)
+    if chosen is not None:
+        return chosen
+    folder = app_dir or app_settings_dir()
+    overrides = [
+        *sorted((folder / "overrides.d").glob("*.json*")),
+        folder / "overrides.json",
+        folder / "overrides.json5",
+    ]
+    # Later files override earlier ones, as JupyterLab merges them.
+    for path in reversed(overrides):
+        default = _locale_in_file(path, PLUGIN_ID)
+        if default is not None:
+            return default
+    return "en"
+
+
+def _locale_in_file(path: Path, plugin: str | None) -> str | None:
     try:
         stat = path.stat()
     except OSError:
-        return "en"
-    return _locale_in(str(path), stat.st_mtime_ns, stat.st_size)
+        return None
+    return _locale_in(str(path), plugin, stat.st_mtime_ns, stat.st_size)
 
 
-@functools.lru_cache(maxsize=8)
-def _locale_in(path: str, _mtime: int, _size: int) -> str:
+@functools.lru_cache(maxsize=16)
+def _locale_in(path: str, plugin: str | None, _mtime: int, _size: int) -> str | None:
+    """The ``locale`` of a settings file (of ``plugin``'s part of an overrides file)."""
     try:
         import json5
 
         data = json5.loads(Path(path).read_text(encoding="utf-8"))
     except Exception:
-        return "en"
+        return None
+    if plugin is not None:
+        data = data.get(plugin) if isinstance(data, dict) else None
     value = data.get("locale") if isinstance(data, dict) else None
     if not isinstance(value, str) or value in ("", "default"):
-        return "en"
+        return None
     return value.replace("-", "_")
 
 
