@@ -245,17 +245,20 @@ describe('MLPlatformClient against the emulator', () => {
       async () => {
         const user = client(await mint('alice', 'USER'));
         await expect(user.whoAmI()).resolves.toMatchObject({ type: 'USER' });
+        // One at a time: a call started before its failure is awaited
+        // would reject with nobody listening.
         const calls = [
-          user.listProjectTokens(),
-          user.deleteToken('team-admin'),
-          user.createRegistrationToken({
-            clientName: 'carol',
-            role: 'ADMIN',
-            accessTtl: '1h'
-          })
+          () => user.listProjectTokens(),
+          () => user.deleteToken('team-admin'),
+          () =>
+            user.createRegistrationToken({
+              clientName: 'carol',
+              role: 'ADMIN',
+              accessTtl: '1h'
+            })
         ];
         for (const call of calls) {
-          const error = await failure(call);
+          const error = await failure(call());
           expect(error).toBeInstanceOf(PermissionDeniedError);
           expect(error).not.toBeInstanceOf(TokenRejectedError);
           expect(error).toMatchObject({
