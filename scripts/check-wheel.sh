@@ -19,10 +19,14 @@ PY
 )"
 read -r gzip_bytes gzip_files <<<"$measured"
 gzip_kb="$(awk -v b="$gzip_bytes" 'BEGIN { printf "%.2f", b / 1024 }')"
-echo "gzipped static JS: $gzip_kb KB in $gzip_files files (budget $BUDGET_GZIP_KB KB)"
 [ "$gzip_files" -gt 0 ] || die "the production build has no static JS to measure"
-[ "$gzip_bytes" -le $((BUDGET_GZIP_KB * 1024)) ] ||
-  die "the static JS is $gzip_kb KB gzipped, over the budget of $BUDGET_GZIP_KB KB"
+# A figure, not a pass/fail: size claims are judged by bench/panel.ts, which
+# exits 1 over the budget.
+if [ "$gzip_bytes" -le $((BUDGET_GZIP_KB * 1024)) ]; then
+  echo "gzipped static JS: $gzip_kb KB in $gzip_files files (budget $BUDGET_GZIP_KB KB: within)"
+else
+  echo "gzipped static JS: $gzip_kb KB in $gzip_files files (budget $BUDGET_GZIP_KB KB: OVER; bench/panel.ts fails)"
+fi
 rm -rf dist
 python -m pip wheel --disable-pip-version-check -q --no-deps --no-build-isolation -w dist .
 WHEEL="$(ls dist/jupyterlab_mlplatform_tokens-*.whl)"
