@@ -885,7 +885,13 @@ def _moment(value: Any) -> str | None:
         parsed = validate.parse_timestamp(value)
         if parsed is None:
             with contextlib.suppress(ValueError):
-                parsed = datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+                parsed = datetime.fromisoformat(value)
+                # Without an offset it is taken as UTC; with one, converted.
+                parsed = (
+                    parsed.astimezone(timezone.utc)
+                    if parsed.tzinfo
+                    else parsed.replace(tzinfo=timezone.utc)
+                )
         if parsed is not None:
             return validate.format_timestamp(parsed)
     raise _Unsupported("a token's expiry was not a date")

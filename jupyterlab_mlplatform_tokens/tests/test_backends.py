@@ -17,6 +17,7 @@ import json
 import logging
 import sys
 import time
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -521,8 +522,6 @@ async def test_auto_without_either_is_unconfigured(monkeypatch: Any) -> None:
 
 
 def test_token_descriptions_are_read_in_every_plausible_shape(standin: Any) -> None:
-    from datetime import datetime, timezone
-
     kinds = importlib.import_module(f"{LIBRARY_MODULE}.serializers.auth")
     want = {
         "id": "7",
@@ -640,3 +639,21 @@ async def test_prints_of_calls_at_once_stay_quiet_and_others_do_not(
     assert "mlp_rt_chatty" not in printed.out + printed.err
     assert "the server's own line" in printed.out
     assert "and after" in printed.out
+
+
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1970, 1, 2),
+        max_value=datetime(2200, 1, 1),
+        timezones=st.timezones(),
+    ),
+    separator=st.sampled_from(["T", " "]),
+)
+def test_an_expiry_with_any_offset_is_read_as_the_same_moment(
+    moment: datetime, separator: str
+) -> None:
+    moment = moment.replace(microsecond=0)
+    text = moment.isoformat(sep=separator)
+    info = token_info({"id": "1", "name": "bob", "type": "USER", "exp": text})
+    expected = moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert info["exp"] == expected
