@@ -92,6 +92,8 @@ from .upstream import (
     PipeRequest,
     PipeResponse,
     check_request,
+    stopping,
+    too_many_calls,
 )
 
 #: The vendor's module.
@@ -290,26 +292,6 @@ class _Late:
 
     job: concurrent.futures.Future[tuple[str, Any]]
     until: float
-
-
-def _busy() -> PipeError:
-    return PipeError(
-        503,
-        "ServiceUnavailableException",
-        "upstream",
-        "Too many ML Platform API calls are under way; try again in a moment.",
-        retry_after="1",
-    )
-
-
-def _stopping() -> PipeError:
-    return PipeError(
-        503,
-        "ServiceUnavailableException",
-        "upstream",
-        "This server is stopping; try again once it is back.",
-        retry_after="5",
-    )
 
 
 def _not_json() -> PipeError:
@@ -557,7 +539,7 @@ class LibraryUpstream:
             raise self._timed_out() from None
         except asyncio.CancelledError:
             if kept.job.cancelled():  # the pool was shut down: the server is stopping
-                raise _stopping() from None
+                raise stopping() from None
             raise
         with self._lock:
             if self._late.get(key) is kept:
@@ -612,7 +594,7 @@ class LibraryUpstream:
             raise self._missing()
         with self._lock:
             if self._admitted >= self._concurrency + MAX_QUEUED:
-                raise _busy()
+                raise too_many_calls()
             self._admitted += 1
         deadline = time.monotonic() + self.timeout
         _silence_pool_threads()
@@ -620,7 +602,7 @@ class LibraryUpstream:
             job = self._pool.submit(self._quietly, work, deadline)
         except RuntimeError:  # the pool is shut down: the server is stopping
             self._release(None)
-            raise _stopping() from None
+            raise stopping() from None
         job.add_done_callback(self._release)
         waiting = asyncio.wrap_future(job)
         try:

@@ -380,17 +380,7 @@ class Upstream:
         except PipeError as error:
             return _done(PipeResponse.from_error(error))
         if self._in_flight >= self._max_in_flight:
-            return _done(
-                PipeResponse.from_error(
-                    PipeError(
-                        503,
-                        "ServiceUnavailableException",
-                        "upstream",
-                        "Too many ML Platform API calls are under way; try again in a moment.",
-                        retry_after="1",
-                    )
-                )
-            )
+            return _done(PipeResponse.from_error(too_many_calls()))
         call = _Call()
         task = asyncio.ensure_future(self._timed(call, request.method, target, headers, body))
         call.timer = asyncio.get_running_loop().call_later(self.timeout, call.expire, task)
@@ -460,7 +450,7 @@ class Upstream:
                     origin, lambda: Connection.open(origin[1], origin[2], tls)
                 )
             except PoolClosed:
-                raise _stopping() from None
+                raise stopping() from None
             except ssl.SSLCertVerificationError as error:
                 raise self._untrusted(error) from None
             except OSError as error:  # refused, unreachable, DNS, TLS handshake
@@ -651,7 +641,19 @@ def _not_http() -> PipeError:
     )
 
 
-def _stopping() -> PipeError:
+def too_many_calls() -> PipeError:
+    """The refusal of a call beyond the calls a backend takes at once (either backend)."""
+    return PipeError(
+        503,
+        "ServiceUnavailableException",
+        "upstream",
+        "Too many ML Platform API calls are under way; try again in a moment.",
+        retry_after="1",
+    )
+
+
+def stopping() -> PipeError:
+    """The refusal of a call while the server stops (either backend)."""
     return PipeError(
         503,
         "ServiceUnavailableException",
