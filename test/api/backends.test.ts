@@ -10,7 +10,6 @@
  */
 
 import { nullTranslator } from '@jupyterlab/translation';
-import { fetch as undiciFetch } from 'undici';
 
 import { type IEmulator, startEmulator } from '../../emulator/src/server';
 import {
@@ -66,19 +65,10 @@ describe.each(BACKENDS)('the typed client through the %s backend', backend => {
 
   function client(refreshToken?: string): MLPlatformClient {
     return new MLPlatformClient({
-      baseUrl: `${server.base}mlplatform-tokens/upstream`,
-      authorizationHeader: 'X-MLPlatform-Authorization',
+      ...server.pipeClient(),
       refreshToken,
       timeoutMs: 3000,
-      retryBaseDelayMs: 10,
-      fetch: ((input: RequestInfo | URL, init: RequestInit = {}) => {
-        const headers = new Headers(init.headers);
-        headers.set('Authorization', `token ${server.token}`);
-        return undiciFetch(
-          input as Parameters<typeof undiciFetch>[0],
-          { ...init, headers } as Parameters<typeof undiciFetch>[1]
-        );
-      }) as typeof fetch
+      retryBaseDelayMs: 10
     });
   }
 

@@ -49,22 +49,6 @@ interface IVia {
   authorizationHeader?: string;
 }
 
-/** The client's options to reach the emulator through `server`'s pipe. */
-function throughServer(server: TestServer): IVia {
-  return {
-    baseUrl: `${server.base}mlplatform-tokens/upstream`,
-    authorizationHeader: 'X-MLPlatform-Authorization',
-    fetch: ((input: RequestInfo | URL, init: RequestInit = {}) => {
-      const headers = new Headers(init.headers);
-      headers.set('Authorization', `token ${server.token}`);
-      return undiciFetch(
-        input as Parameters<typeof undiciFetch>[0],
-        { ...init, headers } as Parameters<typeof undiciFetch>[1]
-      );
-    }) as typeof fetch
-  };
-}
-
 describe('MLPlatformClient against the emulator', () => {
   let emulator: IEmulator;
   let dataDir: string;
@@ -141,7 +125,7 @@ describe('MLPlatformClient against the emulator', () => {
           backend: 'library',
           apiUrl: emulator.url
         });
-        const pipe = throughServer(server);
+        const pipe = server.pipeClient();
         via = () => pipe;
       }
     }, 90000);

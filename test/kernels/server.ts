@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { fetch as undiciFetch } from 'undici';
 
 // Node 20 has no global WebSocket; `ws` is already installed.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -138,6 +139,31 @@ export class TestServer {
   }
 
   readonly settings: ServerConnection.ISettings;
+
+  /**
+   * The typed client's options to reach the ML Platform through this
+   * server's pipe, as the page does: Jupyter's own auth on every request,
+   * the bearer in the pipe's own header.
+   */
+  pipeClient(): {
+    baseUrl: string;
+    authorizationHeader: string;
+    fetch: typeof fetch;
+  } {
+    const token = this.token;
+    return {
+      baseUrl: `${this.base}mlplatform-tokens/upstream`,
+      authorizationHeader: 'X-MLPlatform-Authorization',
+      fetch: ((input: RequestInfo | URL, init: RequestInit = {}) => {
+        const headers = new Headers(init.headers);
+        headers.set('Authorization', `token ${token}`);
+        return undiciFetch(
+          input as Parameters<typeof undiciFetch>[0],
+          { ...init, headers } as Parameters<typeof undiciFetch>[1]
+        );
+      }) as typeof fetch
+    };
+  }
 
   /**
    * Call the extension's REST API.

@@ -438,24 +438,9 @@ describe('fault matrix: UI operations × upstream faults', () => {
   let serial = 0;
   const previousApiUrl = process.env.MLPLATFORM_API_URL;
 
-  /** The browser's fetch: Jupyter's own auth added, like makeRequest does. */
-  const jupyterFetch = ((input: RequestInfo | URL, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    headers.set('Authorization', `token ${server.token}`);
-    return undiciFetch(
-      input as Parameters<typeof undiciFetch>[0],
-      {
-        ...init,
-        headers
-      } as Parameters<typeof undiciFetch>[1]
-    );
-  }) as typeof fetch;
-
   function pipeOptions(): Omit<IMLPlatformClientOptions, 'refreshToken'> {
     return {
-      baseUrl: `${server.base}mlplatform-tokens/upstream`,
-      authorizationHeader: 'X-MLPlatform-Authorization',
-      fetch: jupyterFetch,
+      ...server.pipeClient(),
       timeoutMs: TIMEOUT_MS,
       retryBaseDelayMs: 20
     };
