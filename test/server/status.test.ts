@@ -2,6 +2,32 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import { StatusModel, type StatusState } from '../../src/server/status';
 
+const READY = () =>
+  new Response(
+    JSON.stringify({ version: '1', api_configured: false, api_url: '' })
+  );
+
+/**
+ * A status model whose requests each wait until the test answers them
+ * (`answers.shift()!()`), with `answer`.
+ */
+function modelAnsweredOnDemand(answer: () => Response = READY): {
+  model: StatusModel;
+  answers: (() => void)[];
+} {
+  const answers: (() => void)[] = [];
+  const model = new StatusModel({
+    serverSettings: ServerConnection.makeSettings({
+      baseUrl: 'http://localhost:8888/',
+      fetch: () =>
+        new Promise<Response>(resolve => {
+          answers.push(() => resolve(answer()));
+        })
+    })
+  });
+  return { model, answers };
+}
+
 describe('StatusModel', () => {
   it('shares one request among concurrent refreshes', async () => {
     let calls = 0;
@@ -30,26 +56,11 @@ describe('StatusModel', () => {
       'error',
       () => new Response(JSON.stringify({ message: 'boom' }), { status: 500 })
     ],
-    [
-      'ready',
-      () =>
-        new Response(
-          JSON.stringify({ version: '1', api_configured: false, api_url: '' })
-        )
-    ]
+    ['ready', READY]
   ] as const)(
     'keeps a %s answer shown while it asks again, until the new answer',
     async (kind, answer) => {
-      const answers: (() => void)[] = [];
-      const model = new StatusModel({
-        serverSettings: ServerConnection.makeSettings({
-          baseUrl: 'http://localhost:8888/',
-          fetch: () =>
-            new Promise<Response>(resolve => {
-              answers.push(() => resolve(answer()));
-            })
-        })
-      });
+      const { model, answers } = modelAnsweredOnDemand(answer);
       const first = model.refresh();
       answers.shift()!();
       await first;
@@ -85,26 +96,7 @@ describe('StatusModel', () => {
 
   it('emits nothing once disposed', async () => {
     // Each request waits until the test answers it.
-    const answers: (() => void)[] = [];
-    const model = new StatusModel({
-      serverSettings: ServerConnection.makeSettings({
-        baseUrl: 'http://localhost:8888/',
-        fetch: () =>
-          new Promise<Response>(resolve => {
-            answers.push(() =>
-              resolve(
-                new Response(
-                  JSON.stringify({
-                    version: '1',
-                    api_configured: false,
-                    api_url: ''
-                  })
-                )
-              )
-            );
-          })
-      })
-    });
+    const { model, answers } = modelAnsweredOnDemand();
     const seen: StatusState['kind'][] = [];
     const listener = (_: StatusModel, state: StatusState) => {
       seen.push(state.kind);
