@@ -246,11 +246,13 @@ async function started(kernels: FakeKernel[]): Promise<void> {
   await tick();
 }
 
-function setup() {
+/** A KernelSync on fakes; `prepare` sets the vault up before it is built. */
+function setup(prepare: (vault: FakeVault) => void = () => undefined) {
   const sessions = new FakeSessions();
   const notebooks = new FakeTracker();
   const consoles = new FakeTracker();
   const vault = new FakeVault();
+  prepare(vault);
   const sync = new KernelSync({
     vault: vault as never,
     status: status as never,
@@ -275,19 +277,9 @@ function threeKernels() {
 
 describe('KernelSync', () => {
   it('sends the first token to running kernels when the vault was read with none active', async () => {
-    const sessions = new FakeSessions();
-    const notebooks = new FakeTracker();
-    const vault = new FakeVault();
-    vault.loaded = false;
-    vault.active = null;
-    const sync = new KernelSync({
-      vault: vault as never,
-      status: status as never,
-      sessions: sessions as never,
-      kernelspecs: specs as never,
-      notebooks: notebooks as never,
-      consoles: new FakeTracker() as never,
-      trans: nullTranslator.load('jupyterlab_mlplatform_tokens')
+    const { notebooks, vault, sync } = setup(fresh => {
+      fresh.loaded = false;
+      fresh.active = null;
     });
     const kernel = new FakeKernel('k1');
     notebooks.add(new FakeWidget('a.ipynb', kernel));
