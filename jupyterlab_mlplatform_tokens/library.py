@@ -176,15 +176,16 @@ def _in_pool_thread() -> bool:
 
 
 class _QuietBuffer:
-    """A stream's ``buffer`` that drops what the pool's threads write."""
+    """A stream (or its ``buffer``) that drops what the pool's threads write and
+    passes everything else, every attribute included, to the real one."""
 
-    def __init__(self, buffer: Any) -> None:
-        self._buffer = buffer
+    def __init__(self, real: Any) -> None:
+        self.real = real
 
     def write(self, data: Any) -> int:
         if _in_pool_thread():
             return len(data)
-        return self._buffer.write(data)
+        return self.real.write(data)
 
     def writelines(self, lines: Any) -> None:
         for line in lines:
@@ -192,45 +193,28 @@ class _QuietBuffer:
 
     def flush(self) -> None:
         if not _in_pool_thread():
-            self._buffer.flush()
+            self.real.flush()
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._buffer, name)
+        return getattr(self.real, name)
 
 
-class _QuietInPool:
+class _QuietInPool(_QuietBuffer):
     """A stand-in for ``sys.stdout``/``sys.stderr`` that drops what the pool's threads
     write and passes everything else on (``contextlib.redirect_stdout`` would swap the
     stream of every thread, and two calls at once would restore each other's). Not an
     ``io.TextIOBase``: that class answers ``fileno()``, ``encoding`` and ``writable()``
-    itself (wrongly), where every attribute must come from the real stream."""
+    itself (wrongly), where every attribute must come from the real stream. Its
+    ``buffer`` is quiet the same way."""
 
-    def __init__(self, stream: Any) -> None:
-        self.stream = stream
-        self._buffer: _QuietBuffer | None = None
-
-    def write(self, text: str) -> int:
-        if _in_pool_thread():
-            return len(text)
-        return self.stream.write(text)
-
-    def writelines(self, lines: Any) -> None:
-        for line in lines:
-            self.write(line)
-
-    def flush(self) -> None:
-        if not _in_pool_thread():
-            self.stream.flush()
+    _buffer: _QuietBuffer | None = None
 
     @property
     def buffer(self) -> _QuietBuffer:
-        real = self.stream.buffer  # AttributeError when the real stream has none
-        if self._buffer is None or self._buffer._buffer is not real:
+        real = self.real.buffer  # AttributeError when the real stream has none
+        if self._buffer is None or self._buffer.real is not real:
             self._buffer = _QuietBuffer(real)
         return self._buffer
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.stream, name)
 
 
 def _silence_pool_threads() -> None:
