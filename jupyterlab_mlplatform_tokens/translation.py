@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,9 @@ def server_text(msgid: str) -> str:
     """Mark an English sentence the server words itself (kept as it is)."""
     return msgid
 
+
+#: What a locale name looks like (``ru_RU``, ``ru-RU``, ``en``).
+_LOCALE_NAME = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
 
 #: The plugin whose ``locale`` setting is the language.
 PLUGIN_ID = "@jupyterlab/translation-extension:plugin"
@@ -129,7 +133,8 @@ def _locale_in(path: str, plugin: str | None, _mtime: int, _size: int) -> str | 
     if plugin is not None:
         data = data.get(plugin) if isinstance(data, dict) else None
     value = data.get("locale") if isinstance(data, dict) else None
-    if not isinstance(value, str) or value in ("", "default"):
+    # "default", and anything that is not a locale name, is no choice.
+    if not isinstance(value, str) or not _LOCALE_NAME.fullmatch(value):
         return None
     return value.replace("-", "_")
 

@@ -4,10 +4,13 @@ an administrator set in JupyterLab's overrides, in the folders the running Jupyt
 from __future__ import annotations
 
 import json
+import re
 import types
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from jupyterlab_mlplatform_tokens import translation
 
@@ -76,3 +79,30 @@ def test_the_folders_of_the_running_jupyterlab_are_used(
     choose(user, "en")
     assert translation.current_locale() == "en"
     assert translation.word("no such sentence") == "no such sentence"
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    locale=st.text(max_size=20),
+    content=st.one_of(st.none(), st.text(max_size=80), st.binary(max_size=40)),
+)
+def test_any_settings_file_gives_one_language_and_never_fails(
+    tmp_path_factory: pytest.TempPathFactory, locale: str, content: str | bytes | None
+) -> None:
+    root = tmp_path_factory.mktemp("lang")
+    user, app = root / "user", root / "app"
+    path = user / translation.SETTINGS_FILE
+    path.parent.mkdir(parents=True)
+    if content is None:
+        path.write_text(json.dumps({"locale": locale}), encoding="utf-8")
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    chosen = translation.current_locale(user, app)
+    assert isinstance(chosen, str) and chosen
+    if content is None:
+        is_name = re.fullmatch(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*", locale)
+        assert chosen == (locale.replace("-", "_") if is_name else "en")
+    # Whatever the file says, a sentence comes back (English when no catalog).
+    assert translation.word("no such sentence", chosen) == "no such sentence"
