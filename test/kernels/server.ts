@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { fetch as undiciFetch } from 'undici';
+import type * as Undici from 'undici';
 
 // Node 20 has no global WebSocket; `ws` is already installed.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -151,6 +151,10 @@ export class TestServer {
     fetch: typeof fetch;
   } {
     const token = this.token;
+    // Required here, not at the top: tests in jsdom (no ReadableStream)
+    // load this module without calling it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { fetch: undiciFetch } = require('undici') as typeof Undici;
     return {
       baseUrl: `${this.base}mlplatform-tokens/upstream`,
       authorizationHeader: 'X-MLPlatform-Authorization',
